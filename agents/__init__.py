@@ -1,0 +1,1 @@
+"""Agents: behaviour rules (pure functions) and the Mesa agent handles over array state."""

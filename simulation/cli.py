@@ -1,0 +1,194 @@
+"""The ``saferstreets`` command line (typer + rich)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from simulation.model import CommunityModel, resolve_seed
+from simulation.output import area_series, manifest, plot_series, summarise, write_json, write_parquet
+from simulation.params import FIELDS, ParameterError, Params, allowed, parse_value, spec
+from simulation.scenarios import load_scenario, scenario_names
+
+app = typer.Typer(help="saferstreets: community organising, collective efficacy and acquisitive crime.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "target_hardening", "combined")
+
+Steps = Annotated[int, typer.Option("--steps", min=1, max=5 * 365, help="Days to simulate (1-1825).")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (whole number >= 0).")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
+Out = Annotated[Path, typer.Option("--out", help="Directory for results, figure and manifest.")]
+
+
+def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn input errors into a one-line message and exit code 2 (no traceback)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ParameterError as err:
+            console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def parse_sets(sets: list[str] | None) -> dict[str, Any]:
+    """``["key=value", ...]`` to typed overrides, validated against :class:`Params`."""
+    overrides: dict[str, Any] = {}
+    for item in sets or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--set {item!r}: expected key=value, e.g. --set n_organisers=4")
+        overrides[key.strip()] = parse_value(key.strip(), value.strip())
+    return overrides
+
+
+def simulate(model: CommunityModel, steps: int, label: str) -> CommunityModel:
+    """Step ``model`` with a progress bar (shown on long runs)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=steps * model.params.n_residents < 2_000_000) as progress:
+        task = progress.add_task(label, total=steps)
+        for _ in range(steps):
+            model.step()
+            progress.advance(task)
+    return model
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios."""
+    table = Table("scenario", "description", title="Scenarios (scenarios/*.toml)")
+    for name in scenario_names():
+        table.add_row(name, load_scenario(name).description)
+    console.print(table)
+
+
+@app.command()
+def params() -> None:
+    """List every parameter with default, allowed values, unit and source."""
+    table = Table("parameter", "default", "allowed", "meaning", "source", title="Parameters")
+    defaults = Params()
+    for name in FIELDS:
+        table.add_row(name, repr(getattr(defaults, name)), allowed(name), spec(name).doc, spec(name).source)
+    console.print(table)
+
+
+@app.command()
+@fail_cleanly
+def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
+        steps: Steps = 365, seed: Seed = 0, set_: Sets = None,
+        out: Out = Path("results/run")) -> None:
+    """Run one scenario; print a summary; write results.parquet, crimes.parquet, figure.png, manifest.json."""
+    chosen = load_scenario(scenario)
+    model = simulate(CommunityModel(chosen.params, rng=seed, **parse_sets(set_)), steps, chosen.name)
+    df = model.results()
+    print_summary(summarise(df).assign(scenario=chosen.name), f"{chosen.name}: {steps} days, seed {seed}")
+    write_parquet(df, out / "results.parquet")
+    write_parquet(model.crime_log(), out / "crimes.parquet")
+    plot_series(area_series(df), out / "figure.png", title=chosen.name)
+    write_json(manifest(scenario=chosen.name, seed=model.seed, steps=steps, params=model.params.to_dict(),
+                        overrides=model.params.diff(chosen.params)), out / "manifest.json")
+    console.print(f"wrote {out}/results.parquet, crimes.parquet, figure.png, manifest.json")
+
+
+@app.command()
+@fail_cleanly
+def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all five strategies).")] = None,
+            steps: Steps = 365, seed: Seed = 0,
+            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 5,
+            set_: Sets = None, out: Out = Path("results/compare")) -> None:
+    """Compare strategies: same replicate seeds for every scenario (paired); table with 95% CIs and figure."""
+    chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
+    overrides = parse_sets(set_)
+    seeds = replicate_seeds(seed, replicates)
+    frames = []
+    total = len(chosen) * replicates
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("runs", total=total)
+        for sc in chosen:
+            for rep, rep_seed in enumerate(seeds):
+                model = CommunityModel(sc.params, rng=rep_seed, **overrides)
+                model.run_for(steps)
+                frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
+                progress.advance(task)
+    df = pd.concat(frames, ignore_index=True)
+    runs = summarise(df, ("scenario", "replicate"))
+    table = comparison_table(runs, [sc.name for sc in chosen])
+    print_comparison(table, f"{len(chosen)} strategies x {replicates} replicates, {steps} days "
+                            f"(means with 95% CI)")
+    write_parquet(df, out / "results.parquet")
+    table.to_csv(out / "comparison.csv", index=False)
+    plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
+                title="Strategy comparison")
+    write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
+                        replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Replicate seeds spawned from one experiment seed (independent streams)."""
+    children = np.random.SeedSequence(resolve_seed(seed)).spawn(replicates)
+    return [int(c.generate_state(1)[0]) for c in children]
+
+
+COMPARED = {"ce_end": "Collective efficacy (end)", "ce_change": "CE change", "completed": "Crimes completed",
+            "foiled": "Crimes foiled", "interventions": "Interventions", "active_end": "Active residents (end)",
+            "cost_gbp": "Cost (GBP)"}
+
+
+def comparison_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Mean and 95% CI half-width (t-free normal approximation) of each outcome per scenario."""
+    stats = runs.groupby("scenario")[list(COMPARED)].agg(["mean", "std", "count"])
+    rows = []
+    for name in order:
+        row: dict[str, Any] = {"scenario": name}
+        for col in COMPARED:
+            mean, sd, n = stats.loc[name, (col, "mean")], stats.loc[name, (col, "std")], stats.loc[name, (col, "count")]
+            row[col] = mean
+            row[f"{col}_ci95"] = 1.96 * sd / np.sqrt(n) if n > 1 else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def print_comparison(table: pd.DataFrame, title: str) -> None:
+    """Rich table of :func:`comparison_table`."""
+    out = Table("strategy", *COMPARED.values(), title=title)
+    for _, row in table.iterrows():
+        cells = []
+        for col in COMPARED:
+            ci = row[f"{col}_ci95"]
+            fmt = "{:.2f}" if col.startswith("ce") else "{:,.0f}"
+            cells.append(fmt.format(row[col]) + ("" if np.isnan(ci) else " ± " + fmt.format(ci)))
+        out.add_row(row["scenario"], *cells)
+    console.print(out)
+
+
+def print_summary(summary: pd.DataFrame, title: str) -> None:
+    """Rich table of one run's :func:`~simulation.output.summarise` row."""
+    out = Table("outcome", "value", title=title)
+    row = summary.iloc[0]
+    for col in ("ce_start", "ce_end", "attempted", "completed", "foiled", "interventions", "intervention_rate",
+                "active_end", "action_groups_end", "organiser_contacts", "new_ties", "cost_gbp"):
+        value = row[col]
+        out.add_row(col, f"{value:.3f}" if isinstance(value, float) and abs(value) < 10 else f"{value:,.0f}")
+    console.print(out)
+
+
+def main() -> None:
+    """Entry point of the ``saferstreets`` command."""
+    app()
+
+
+# Subcommands contributed by other packages register themselves here.

@@ -1,0 +1,159 @@
+"""The residents' social network: edge arrays with sparse matrices for fast sums.
+
+The network is stored as undirected edge arrays. Sums over ties ("how many of
+my ties are active", "mean trust of my ties") are sparse matrix-vector
+products. New ties brokered during a run go into a small second matrix that is
+folded into the main one when it grows, so adding ties stays cheap.
+A :mod:`networkx` graph is built on demand for export, visualisation and
+loading users' own networks (GraphML or edge lists).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from simulation.params import ParameterError
+
+
+def _symmetric(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_matrix:
+    data = np.ones(2 * len(u), dtype=np.float32)
+    m = sp.csr_matrix((data, (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def edge_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
+    """Order-free integer key of each edge (u, v)."""
+    lo, hi = np.minimum(u, v).astype(np.int64), np.maximum(u, v).astype(np.int64)
+    return lo * n + hi
+
+
+class SocialNetwork:
+    """Undirected ties between ``n`` residents."""
+
+    def __init__(self, n: int, u: np.ndarray, v: np.ndarray) -> None:
+        keep = u != v
+        keys = np.unique(edge_keys(u[keep], v[keep], n))
+        self.n = n
+        self._keys = keys
+        self._adj = _symmetric((keys // n).astype(np.int32), (keys % n).astype(np.int32), n)
+        self._new_u: list[np.ndarray] = []
+        self._new_v: list[np.ndarray] = []
+        self._new_adj = sp.csr_matrix((n, n), dtype=np.float32)
+        self._new_keys = np.empty(0, dtype=np.int64)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of distinct ties."""
+        return len(self._keys) + len(self._new_keys)
+
+    def degree(self) -> np.ndarray:
+        """Ties per resident."""
+        return np.diff(self._adj.indptr) + np.diff(self._new_adj.indptr)
+
+    def tie_sum(self, x: np.ndarray) -> np.ndarray:
+        """For each resident, the sum of ``x`` over their ties."""
+        return self._adj @ x + self._new_adj @ x
+
+    def tie_mean(self, x: np.ndarray, default: np.ndarray) -> np.ndarray:
+        """Mean of ``x`` over each resident's ties (``default`` where there are none)."""
+        deg = self.degree()
+        total = self.tie_sum(x.astype(np.float32))
+        return np.where(deg > 0, total / np.maximum(deg, 1), default)
+
+    def are_tied(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Whether each pair (u[i], v[i]) is tied."""
+        keys = edge_keys(u, v, self.n)
+        return _contains(self._keys, keys) | _contains(self._new_keys, keys)
+
+    def add_ties(self, u: np.ndarray, v: np.ndarray) -> int:
+        """Add ties (u[i], v[i]); existing ties and self-ties are ignored. Returns how many were new."""
+        keep = u != v
+        keys = np.unique(edge_keys(u[keep], v[keep], self.n))
+        keys = keys[~(_contains(self._keys, keys) | _contains(self._new_keys, keys))]
+        if len(keys) == 0:
+            return 0
+        self._new_keys = np.union1d(self._new_keys, keys)
+        if len(self._new_keys) > 0.05 * len(self._keys) + 1000:
+            self._keys = np.union1d(self._keys, self._new_keys)
+            self._adj = _symmetric((self._keys // self.n).astype(np.int32),
+                                   (self._keys % self.n).astype(np.int32), self.n)
+            self._new_keys = np.empty(0, dtype=np.int64)
+        self._new_adj = _symmetric((self._new_keys // self.n).astype(np.int32),
+                                   (self._new_keys % self.n).astype(np.int32), self.n)
+        return len(keys)
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """All ties as two index arrays (u < v)."""
+        keys = np.union1d(self._keys, self._new_keys)
+        return keys // self.n, keys % self.n
+
+    def neighbours(self, i: int) -> np.ndarray:
+        """Indices of resident ``i``'s ties."""
+        a, b = self._adj, self._new_adj
+        return np.concatenate([a.indices[a.indptr[i]:a.indptr[i + 1]],
+                               b.indices[b.indptr[i]:b.indptr[i + 1]]])
+
+    def adjacency(self) -> sp.csr_matrix:
+        """The full symmetric 0/1 adjacency matrix."""
+        return self._adj + self._new_adj
+
+    def local_clustering(self) -> np.ndarray:
+        """Each resident's clustering coefficient (0 for degree < 2)."""
+        a = self.adjacency()
+        triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2
+        deg = self.degree().astype(np.float64)
+        pairs = deg * (deg - 1) / 2
+        return np.divide(triangles, pairs, out=np.zeros_like(pairs), where=pairs > 0)
+
+    def in_largest_component(self) -> np.ndarray:
+        """Boolean mask of residents in the largest connected component."""
+        _, labels = connected_components(self.adjacency(), directed=False)
+        return labels == np.bincount(labels).argmax()
+
+    def to_networkx(self) -> nx.Graph:
+        """A networkx graph with nodes 0..n-1."""
+        g = nx.Graph()
+        g.add_nodes_from(range(self.n))
+        u, v = self.edges()
+        g.add_edges_from(zip(u.tolist(), v.tolist()))
+        return g
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[pos] == keys
+
+
+def read_network_file(path: str | Path, n_residents: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read ties from a GraphML (``.graphml``) or edge-list file.
+
+    Nodes are matched to residents in sorted order of their labels; the file
+    must have exactly ``n_residents`` nodes.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"network_file: no such file '{path}'")
+    try:
+        if path.suffix.lower() == ".graphml":
+            g = nx.read_graphml(path)
+        else:
+            g = nx.read_edgelist(path, nodetype=str, data=False)
+    except Exception as err:  # networkx raises many types for malformed files
+        raise ParameterError(f"network_file: cannot read '{path}' as "
+                             f"{'GraphML' if path.suffix.lower() == '.graphml' else 'an edge list'}: {err}"
+                             ) from None
+    if g.number_of_nodes() != n_residents:
+        raise ParameterError(f"network_file: '{path}' has {g.number_of_nodes()} nodes but "
+                             f"n_residents={n_residents}; set n_residents to {g.number_of_nodes()}")
+    g = nx.convert_node_labels_to_integers(nx.Graph(g), ordering="sorted")
+    edges = np.array(list(g.edges()), dtype=np.int64).reshape(-1, 2)
+    return edges[:, 0], edges[:, 1]

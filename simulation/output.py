@@ -1,0 +1,150 @@
+"""Results on disk: tidy Parquet tables, manifests, area summaries and figures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.params import Params
+
+PACKAGES = ("saferstreets", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow")
+OUTCOMES = {
+    "collective_efficacy": "Collective efficacy (1-5)",
+    "completed": "Crimes completed",
+    "interventions": "Interventions",
+    "attempted": "Crimes attempted",
+    "foiled": "Crimes foiled",
+}
+SUMS = ("attempted", "completed", "foiled", "interventions", "organiser_contacts", "new_ties", "cost_gbp")
+
+
+def versions() -> dict[str, str]:
+    """Python and package versions, for manifests."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def git_commit() -> str:
+    """The source tree's git commit, or 'unknown'."""
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def params_hash(params: Params) -> str:
+    """Short stable hash of a parameter set."""
+    text = json.dumps(params.to_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def manifest(**fields: Any) -> dict[str, Any]:
+    """A run manifest: the given fields plus versions, git commit, command line and time."""
+    return {**fields, "versions": versions(), "git_commit": git_commit(), "command": sys.argv,
+            "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def write_atomic(path: Path, write: Any) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` to Parquet atomically."""
+    write_atomic(path, lambda tmp: df.to_parquet(tmp, index=False))
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    """Write ``data`` as indented JSON atomically."""
+    write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
+
+
+def area_series(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Whole-area time series from per-neighbourhood rows: counts summed, scores weighted by population."""
+    by = [*keys, "step"]
+    weight = df[[c for c in df if c.startswith("stage_")]].sum(axis=1)
+    scored = df.assign(_w=weight, **{c: df[c] * weight for c in ("collective_efficacy", "ce_cohesion",
+                                                                   "ce_control", "trust", "fear")})
+    out = scored.groupby(by, sort=True).sum(numeric_only=True)
+    for c in ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "fear"):
+        out[c] = out[c] / out["_w"]
+    return out.drop(columns=["_w", "neighbourhood"], errors="ignore").reset_index()
+
+
+def summarise(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per run (``keys``): start and end collective efficacy, crime and cost totals."""
+    area = area_series(df, keys)
+    grouped = area.groupby(list(keys)) if keys else area.groupby(np.zeros(len(area)))
+    first, last, total = grouped.first(), grouped.last(), grouped[list(SUMS)].sum()
+    out = pd.DataFrame({
+        "ce_start": first["collective_efficacy"], "ce_end": last["collective_efficacy"],
+        "ce_change": last["collective_efficacy"] - first["collective_efficacy"],
+        **{c: total[c] for c in SUMS},
+        "active_end": last["stage_active"] + last["stage_leader"],
+        "action_groups_end": last["action_groups"],
+    })
+    out["intervention_rate"] = out["interventions"] / out["attempted"].where(out["attempted"] > 0)
+    return out.reset_index(drop=not keys)
+
+
+def plot_series(area: pd.DataFrame, path: Path, hue: str | None = None, title: str = "") -> None:
+    """Figure of collective efficacy, crimes completed (30-day sum) and interventions over time.
+
+    ``hue`` names a column (e.g. scenario) drawn as separate lines; with a
+    ``replicate`` column the mean is drawn with a band of +/- 1.96 standard errors.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    groups = area.groupby(hue) if hue else [(title or "run", area)]
+    for label, part in groups:
+        for ax, col in zip(axes, ("collective_efficacy", "completed", "interventions")):
+            series = part.copy()
+            if col != "collective_efficacy":
+                keys = ["replicate"] if "replicate" in series else []
+                series[col] = series.groupby(keys)[col].transform(
+                    lambda s: s.rolling(30, min_periods=1).sum()) if keys else series[col].rolling(30, 1).sum()
+            stats = series.groupby("step")[col].agg(["mean", "std", "count"])
+            ax.plot(stats.index, stats["mean"], label=str(label))
+            if stats["count"].max() > 1:
+                half = 1.96 * stats["std"].fillna(0) / np.sqrt(stats["count"])
+                ax.fill_between(stats.index, stats["mean"] - half, stats["mean"] + half, alpha=0.2)
+    names = ("Collective efficacy (survey, 1-5)", "Crimes completed (last 30 days)",
+             "Interventions (last 30 days)")
+    for ax, name in zip(axes, names):
+        ax.set_title(name)
+        ax.set_xlabel("day")
+    axes[0].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    write_atomic(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
