@@ -1,0 +1,1 @@
+"""Experiments on top of the model: sweeps, reports, sensitivity, benchmarks, validation."""

@@ -1,0 +1,1 @@
+"""Browser pages (Solara): the trainer demo and the strategy explorer."""
