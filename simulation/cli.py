@@ -143,9 +143,8 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
     return [int(c.generate_state(1)[0]) for c in children]
 
 
-COMPARED = {"ce_end": "Collective efficacy (end)", "ce_change": "CE change", "completed": "Crimes completed",
-            "foiled": "Crimes foiled", "interventions": "Interventions", "active_end": "Active residents (end)",
-            "cost_gbp": "Cost (GBP)"}
+COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Completed", "foiled": "Foiled",
+            "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £"}
 
 
 def comparison_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
@@ -164,13 +163,14 @@ def comparison_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 def print_comparison(table: pd.DataFrame, title: str) -> None:
     """Rich table of :func:`comparison_table`."""
-    out = Table("strategy", *COMPARED.values(), title=title)
+    out = Table("strategy", *COMPARED.values(), title=title,
+                caption="CE = collective efficacy survey score (1-5); crimes and interventions are totals per run")
     for _, row in table.iterrows():
         cells = []
         for col in COMPARED:
             ci = row[f"{col}_ci95"]
             fmt = "{:.2f}" if col.startswith("ce") else "{:,.0f}"
-            cells.append(fmt.format(row[col]) + ("" if np.isnan(ci) else " ± " + fmt.format(ci)))
+            cells.append(fmt.format(row[col]) + ("" if np.isnan(ci) or ci == 0 else " ± " + fmt.format(ci)))
         out.add_row(row["scenario"], *cells)
     console.print(out)
 
@@ -179,10 +179,11 @@ def print_summary(summary: pd.DataFrame, title: str) -> None:
     """Rich table of one run's :func:`~simulation.output.summarise` row."""
     out = Table("outcome", "value", title=title)
     row = summary.iloc[0]
-    for col in ("ce_start", "ce_end", "attempted", "completed", "foiled", "interventions", "intervention_rate",
-                "active_end", "action_groups_end", "organiser_contacts", "new_ties", "cost_gbp"):
-        value = row[col]
-        out.add_row(col, f"{value:.3f}" if isinstance(value, float) and abs(value) < 10 else f"{value:,.0f}")
+    for col in ("ce_start", "ce_end", "intervention_rate"):
+        out.add_row(col, f"{row[col]:.3f}")
+    for col in ("attempted", "completed", "foiled", "interventions", "active_end", "action_groups_end",
+                "organiser_contacts", "new_ties", "cost_gbp"):
+        out.add_row(col, f"{row[col]:,.0f}")
     console.print(out)
 
 

@@ -1,0 +1,74 @@
+"""Tests of the saferstreets command line."""
+
+import json
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from simulation.cli import app
+
+runner = CliRunner()
+TINY = ["--set", "n_residents=300", "--set", "n_neighbourhoods=2"]
+
+
+def test_scenarios_lists_shipped_scenarios_with_descriptions():
+    result = runner.invoke(app, ["scenarios"])
+    assert result.exit_code == 0
+    for name in ("baseline", "listening_led", "broadcast", "target_hardening", "combined"):
+        assert name in result.output
+
+
+def test_params_lists_every_parameter():
+    result = runner.invoke(app, ["params"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0 and "listening_per_day" in result.output and "Community Organisers" in result.output
+
+
+def test_run_prints_a_summary_and_writes_outputs(tmp_path):
+    result = runner.invoke(app, ["run", "listening_led", "--steps", "20", "--seed", "3", "--out", str(tmp_path), *TINY])
+    assert result.exit_code == 0, result.output
+    assert "ce_end" in result.output and "completed" in result.output
+    df = pd.read_parquet(tmp_path / "results.parquet")
+    assert df["step"].max() == 20 and set(df["neighbourhood"]) == {0, 1}
+    pd.read_parquet(tmp_path / "crimes.parquet")
+    assert (tmp_path / "figure.png").stat().st_size > 10_000
+    meta = json.loads((tmp_path / "manifest.json").read_text())
+    assert meta["seed"] == 3 and meta["params"]["n_residents"] == 300
+    assert meta["overrides"] == {"n_residents": 300, "n_neighbourhoods": 2}
+    assert meta["versions"]["mesa"].startswith("3.")
+
+
+def test_run_is_reproducible(tmp_path):
+    for name in ("a", "b"):
+        runner.invoke(app, ["run", "combined", "--steps", "15", "--out", str(tmp_path / name), *TINY])
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a/results.parquet"),
+                                  pd.read_parquet(tmp_path / "b/results.parquet"))
+
+
+def test_compare_prints_a_table_with_confidence_intervals(tmp_path):
+    result = runner.invoke(app, ["compare", "baseline", "listening_led", "--steps", "20", "--replicates", "2",
+                                 "--out", str(tmp_path), *TINY], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "listening_led" in result.output and "±" in result.output
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert list(table["scenario"]) == ["baseline", "listening_led"]
+    df = pd.read_parquet(tmp_path / "results.parquet")
+    assert df.groupby("scenario")["seed"].unique().map(sorted).map(tuple).nunique() == 1   # paired seeds
+    assert (tmp_path / "figure.png").exists()
+
+
+def test_bad_inputs_exit_2_with_a_message_naming_the_field(tmp_path):
+    cases = [
+        (["run", "baseline", "--set", "n_organisrs=3"], "n_organisers"),
+        (["run", "baseline", "--set", "p_home=2"], "p_home=2.0: expected a number in [0, 1]"),
+        (["run", "baseline", "--set", "p_home"], "expected key=value"),
+        (["run", "baseline", "--set", "n_residents=lots"], "n_residents='lots'"),
+        (["run", "nowhere"], "unknown scenario 'nowhere'"),
+        (["compare", "baseline", "nowhere"], "unknown scenario 'nowhere'"),
+    ]
+    for args, needle in cases:
+        result = runner.invoke(app, [*args, "--out", str(tmp_path)], env={"COLUMNS": "400"})
+        assert result.exit_code == 2, (args, result.output)
+        assert needle in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    result = runner.invoke(app, ["run", "baseline", "--steps", "0"])
+    assert result.exit_code == 2 and "steps" in result.output

@@ -1,0 +1,73 @@
+"""Every parameter changes something (guards against dead parameters, cf. Mesa's Epstein `citizen_vision`)."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from simulation import CommunityModel
+from simulation.params import FIELDS, Params, spec
+
+RICH = {"n_residents": 600, "n_neighbourhoods": 2, "organising": "listening", "n_organisers": 4,
+        "listening_per_day": 3.0, "hardening_budget_gbp": 50_000.0, "offenders_per_1000": 30.0,
+        "p_action_success": 0.2, "network_metrics_every": 20}
+BROADCAST = {**RICH, "organising": "broadcast", "hardening_budget_gbp": 0.0, "meeting_interval_days": 10,
+             "p_attend_meeting": 0.2}
+CONTEXT = {name: BROADCAST for name in ("broadcast_contacts_per_day", "broadcast_issue", "meeting_interval_days",
+                                        "p_attend_meeting", "broadcast_trust_gain")}
+CONTEXT["p_foil_hardened"] = {**RICH, "hardening_budget_gbp": 500_000.0}
+ALTERNATIVE = {"n_neighbourhoods": 3, "n_residents": 700, "organising": "broadcast", "broadcast_issue": "youth",
+               "households_per_segment": 10, "journey_km": 0.5, "network_metrics_every": 7,
+               "lighting_gain": 0.01, "survey_sample": 50,
+               "share_burglary": None, "share_vehicle": None, "share_theft": None, "share_robbery": None}
+SHARES = {"share_burglary": 0.55, "share_vehicle": 0.05, "share_theft": 0.30, "share_robbery": 0.10}
+
+
+def alternative(name: str, value):
+    """A valid value different from ``value``."""
+    if ALTERNATIVE.get(name) is not None:
+        return ALTERNATIVE[name]
+    s = spec(name)
+    if s.choices:
+        return next(c for c in s.choices if c != value)
+    if isinstance(value, int):
+        return value + 1 if value + 1 <= s.hi else value - 1
+    upper = s.hi if s.hi <= 10 * max(value, 1) else 10 * max(value, 1)
+    return value + (upper - value) / 2 if value < upper else value / 2
+
+
+def fingerprint(model: CommunityModel) -> str:
+    """Hash of everything observable: the results, the crime log and the final state."""
+    r = model.residents
+    parts = [model.results().to_csv(), model.crime_log().to_csv(), *map(np.ndarray.tobytes, (
+        r.trust, r.efficacy, r.fear, r.stage, r.hardened, r.present, model.network.edges()[0]))]
+    return hashlib.sha256("".join(map(str, parts)).encode()).hexdigest()
+
+
+def outcome(overrides) -> str:
+    model = CommunityModel(Params(**overrides), rng=5)
+    model.run_for(90)
+    return fingerprint(model)
+
+
+EDGE_FILE_PARAMS = {"network_file"}
+
+
+@pytest.mark.parametrize("name", [n for n in FIELDS if n not in EDGE_FILE_PARAMS and n not in SHARES])
+def test_parameter_has_an_effect(name):
+    base = CONTEXT.get(name, RICH)
+    value = base.get(name, getattr(Params(), name))
+    changed = {**base, name: alternative(name, value)}
+    assert outcome(base) != outcome(changed), f"{name}: {value} -> {changed[name]} changed nothing"
+
+
+def test_crime_mix_has_an_effect():
+    assert outcome(RICH) != outcome({**RICH, **SHARES})
+
+
+def test_network_file_replaces_the_generated_network(tmp_path):
+    path = tmp_path / "ties.edgelist"
+    path.write_text("\n".join(f"{i} {(i + 1) % 600}" for i in range(600)) + "\n")
+    model = CommunityModel(Params(**{**RICH, "network_file": str(path)}), rng=5)
+    assert model.network.n_edges == 600 and (model.network.degree() == 2).all()
+    assert outcome(RICH) != outcome({**RICH, "network_file": str(path)})

@@ -1,0 +1,57 @@
+"""Tests of initialisation: geometry, groups, offenders, starting attitudes."""
+
+import numpy as np
+
+from simulation.params import Params
+from simulation.world import build_groups, build_offenders, build_place, starting_attitudes
+
+
+def place(**overrides):
+    return build_place(Params(**overrides), np.random.default_rng(0))
+
+
+def test_segments_hold_contiguous_ranges_of_residents():
+    pl = place(n_residents=1050, households_per_segment=20)
+    assert pl.n_segments == 53 and pl.segment_size[-1] == 10
+    assert (pl.resident_segment[pl.segment_start] == np.arange(pl.n_segments)).all()
+
+
+def test_neighbourhoods_are_contiguous_blocks_of_the_requested_number():
+    for k in (1, 3, 4, 9):
+        pl = place(n_residents=4000, n_neighbourhoods=k)
+        assert pl.n_nbhd == k and set(np.unique(pl.segment_nbhd)) == set(range(k))
+
+
+def test_deprived_neighbourhoods_start_less_cohesive_and_house_more_offenders():
+    p = Params(n_residents=20_000, n_neighbourhoods=4, offenders_per_1000=20.0)
+    rng = np.random.default_rng(0)
+    pl = build_place(p, rng)
+    assert np.corrcoef(pl.deprivation, pl.cohesion)[0, 1] < -0.9
+    offenders = np.bincount(build_offenders(p, pl, rng).nbhd, minlength=4)
+    assert offenders[pl.deprivation.argmax()] > offenders[pl.deprivation.argmin()]
+
+
+def test_starting_attitudes_are_in_range_and_follow_cohesion():
+    p = Params(n_residents=20_000)
+    rng = np.random.default_rng(0)
+    pl = build_place(p, rng)
+    trust, efficacy, fear = starting_attitudes(p, pl, rng)
+    for x in (trust, efficacy, fear):
+        assert x.dtype == np.float32 and x.min() >= 0 and x.max() <= 1
+    most = pl.resident_nbhd == pl.cohesion.argmax()
+    assert trust[most].mean() > trust[~most].mean()
+
+
+def test_groups_have_leaders_and_imply_ties():
+    p = Params(n_residents=5000, groups_per_1000=6.0, leaders_per_group=2)
+    rng = np.random.default_rng(0)
+    groups, u, v = build_groups(p, build_place(p, rng), rng)
+    assert len(groups.nbhd) == 30
+    assert 30 <= groups.is_leader.sum() <= 60
+    assert (groups.member_group[groups.is_leader] >= 0).all() and len(u) == len(v) > 0
+
+
+def test_no_groups_when_density_is_zero():
+    p = Params(groups_per_1000=0.0)
+    groups, u, _ = build_groups(p, build_place(p, np.random.default_rng(0)), np.random.default_rng(0))
+    assert (groups.member_group == -1).all() and len(u) == 0
