@@ -1,0 +1,75 @@
+"""Browser-test set-up: Debian chromium for Playwright, and a live `solara run viz/app.py` server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch the system chromium (never `playwright install`)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """A desktop-sized window, so the sidebar is shown."""
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900}}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip browser tests cleanly where chromium is not installed."""
+    if os.path.exists(CHROMIUM):
+        return
+    for item in items:
+        if {"page", "page_session", "viz_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.skip(reason=f"no chromium at {CHROMIUM}"))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def viz_server() -> Iterator[str]:
+    """Base URL of `solara run viz/app.py` started for the test session (always stopped afterwards)."""
+    port = _free_port()
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    server = subprocess.Popen([sys.executable, "-m", "solara", "run", "viz/app.py", "--host", "127.0.0.1",
+                               "--port", str(port), "--no-open", "--production"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(url, timeout=2).status == 200:
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("solara server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()

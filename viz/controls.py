@@ -1,0 +1,129 @@
+"""Browser controls generated from the parameter definitions in :mod:`simulation.params`.
+
+Ranges, defaults, units and meanings come from each field's :class:`~simulation.params.Spec`,
+so the sliders cannot drift from the model. Size and cost fields get tighter caps
+(:data:`UI_CAPS`) so that no browser request can ask for an unbounded population or budget,
+and the explorer's horizon and replicates are bounded too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from simulation.params import FIELDS, ParameterError, Params, parse_value, spec
+
+UI_CAPS: dict[str, tuple[float, float]] = {
+    "n_residents": (100, 3000),
+    "n_neighbourhoods": (1, 16),
+    "n_organisers": (0, 40),
+    "listening_per_day": (0.0, 5.0),
+    "broadcast_contacts_per_day": (0.0, 200.0),
+    "connections_per_conversation": (0.0, 5.0),
+    "hardening_budget_gbp": (0.0, 500_000.0),
+    "offenders_per_1000": (0.0, 20.0),
+    "mean_degree": (0.0, 20.0),
+}
+"""Browser-only limits, always inside the model's own range."""
+
+HORIZON_DAYS = (90, 1095)
+"""Explorer horizon: three months to three years."""
+REPLICATES = (2, 20)
+"""Explorer replicates per strategy."""
+SEED_MAX = 2**31 - 1
+
+TRAINER_FIELDS = ("n_residents", "n_neighbourhoods", "organising", "n_organisers", "listening_per_day",
+                  "connections_per_conversation", "broadcast_contacts_per_day", "hardening_budget_gbp",
+                  "cohesion_mean", "offenders_per_1000", "p_join")
+"""Parameters offered as sliders on the trainer page."""
+
+LABELS = {"n_residents": "Households", "n_organisers": "Organisers", "organising": "Organising strategy",
+          "hardening_budget_gbp": "Hardening £/year", "cohesion_mean": "Starting trust (0-1)",
+          "offenders_per_1000": "Offenders per 1,000", "p_join": "Daily joining chance",
+          "listening_per_day": "Listening chats/day", "n_neighbourhoods": "Neighbourhoods",
+          "connections_per_conversation": "Introductions/chat", "broadcast_contacts_per_day": "Leaflets/day"}
+"""Short plain-language labels (other parameters get their name and unit)."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One browser input for parameter ``name``."""
+
+    name: str
+    label: str
+    kind: type
+    default: Any
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    choices: tuple[str, ...] | None = None
+    doc: str = ""
+
+    def check(self, value: Any) -> Any:
+        """``value`` converted to the parameter's type; ParameterError if outside this control's range."""
+        value = parse_value(self.name, str(value)) if isinstance(value, str) and self.kind is not str else value
+        if self.choices is not None:
+            if value not in self.choices:
+                raise ParameterError(f"{self.name}={value!r}: expected one of {', '.join(self.choices)}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not self.lo <= value <= self.hi:
+            raise ParameterError(f"{self.name}={value!r}: expected a number in [{self.lo:g}, {self.hi:g}] "
+                                 f"({spec(self.name).unit})")
+        return int(value) if self.kind is int else float(value)
+
+
+def nice_step(span: float, kind: type) -> float:
+    """About 1/100 (integers) or 1/500 (floats) of ``span``, rounded up to 1, 2 or 5 times a power of ten."""
+    raw = span / (100 if kind is int else 500)
+    if raw <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(1, int(step)) if kind is int else step
+
+
+def control(name: str, default: Any = None) -> Control:
+    """The browser control of parameter ``name`` (default: the model's default)."""
+    if name not in FIELDS:
+        raise ParameterError(f"unknown parameter '{name}'")
+    s = spec(name)
+    kind = {"int": int, "float": float, "str": str, "bool": bool}[str(FIELDS[name].type)]
+    value = getattr(Params(), name) if default is None else default
+    label = LABELS.get(name, f"{name.replace('_', ' ').capitalize()} ({s.unit})")
+    if s.choices:
+        return Control(name, label, str, value, choices=s.choices, doc=s.doc)
+    if not s.ui or s.lo is None or kind not in (int, float):
+        raise ParameterError(f"parameter '{name}' is not offered in the browser")
+    lo, hi = UI_CAPS.get(name, (s.lo, s.hi))
+    return Control(name, label, kind, value, kind(lo), kind(hi), nice_step(hi - lo, kind),
+                   doc=s.doc)
+
+
+def solara_input(c: Control) -> dict[str, Any]:
+    """A SolaraViz ``model_params`` entry for control ``c``."""
+    if c.choices:
+        return {"type": "Select", "value": c.default, "values": list(c.choices), "label": c.label}
+    kind = "SliderInt" if c.kind is int else "SliderFloat"
+    return {"type": kind, "value": c.default, "min": c.lo, "max": c.hi, "step": c.step, "label": c.label}
+
+
+def trainer_controls(base: Params) -> list[Control]:
+    """Controls of :data:`TRAINER_FIELDS`, defaulting to the values of ``base``."""
+    return [control(name, getattr(base, name)) for name in TRAINER_FIELDS]
+
+
+def check_overrides(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate browser-supplied parameter overrides against their controls (bounded by :data:`UI_CAPS`)."""
+    return {name: control(name).check(value) for name, value in values.items()}
+
+
+def check_whole(name: str, value: Any, lo: int, hi: int) -> int:
+    """A whole number in [lo, hi] from a browser input, or ParameterError naming ``name``."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = math.nan
+    if not number.is_integer() or not lo <= number <= hi:
+        raise ParameterError(f"{name}={value!r}: expected a whole number in [{lo}, {hi}]")
+    return int(number)
