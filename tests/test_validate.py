@@ -1,0 +1,111 @@
+"""Pattern checks: each passes on data showing the pattern and fails on data that does not."""
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+from experiments.validate import (belonging, ce_crime_association, crime_concentration, distance_decay,
+                                  mobilisation, neighbourhood_table, share_of_units_holding,
+                                  track_mobilisation, validate)
+from simulation.cli import app
+from simulation.model import CommunityModel
+from simulation.state import Stage
+
+N_SEGMENTS = 1000
+
+
+def crime_log(segments: np.ndarray, distances: np.ndarray | None = None) -> pd.DataFrame:
+    n = len(segments)
+    return pd.DataFrame({"segment": segments, "outcome": "completed",
+                         "distance_km": np.ones(n) if distances is None else distances})
+
+
+def test_share_of_units_holding_counts_the_fewest_units_reaching_the_share():
+    assert share_of_units_holding(np.array([6, 2, 1, 1, 0])) == 1 / 5
+    assert share_of_units_holding(np.array([1, 1, 1, 1])) == 2 / 4
+    assert np.isnan(share_of_units_holding(np.zeros(3)))
+
+
+def test_uniform_crime_fails_concentration_and_concentrated_crime_passes():
+    rng = np.random.default_rng(0)
+    uniform = crime_concentration(crime_log(rng.integers(0, N_SEGMENTS, 5000)), N_SEGMENTS, rng)
+    assert not uniform.passed and uniform.value > 0.2
+    hot = rng.integers(0, 40, 2500)                      # half the crime on 4% of segments
+    concentrated = crime_concentration(crime_log(np.concatenate([hot, rng.integers(0, N_SEGMENTS, 2500)])),
+                                       N_SEGMENTS, rng)
+    assert concentrated.passed, concentrated
+
+
+def test_concentration_fails_when_it_is_only_an_artefact_of_few_crimes():
+    rng = np.random.default_rng(1)
+    sparse = crime_concentration(crime_log(rng.choice(N_SEGMENTS, 60, replace=False)), N_SEGMENTS, rng)
+    assert 0.02 <= sparse.value <= 0.06      # in the band by construction ...
+    assert not sparse.passed                 # ... but no more concentrated than chance
+
+
+def test_ce_crime_association_needs_a_negative_coefficient():
+    rng = np.random.default_rng(2)
+    ce = rng.normal(3, 0.3, 200)
+    table = pd.DataFrame({"replicate": np.repeat([0, 1], 100), "collective_efficacy": ce})
+    negative = ce_crime_association(table.assign(crime_rate=50 - 40 * ce + rng.normal(0, 12, 200)))
+    assert negative.passed and -0.7 < negative.value < -0.1
+    assert not ce_crime_association(table.assign(crime_rate=rng.normal(30, 5, 200))).passed
+    assert not ce_crime_association(table.assign(crime_rate=10 + 20 * ce)).passed
+
+
+def test_neighbourhood_table_rates_per_thousand_residents_per_year():
+    results = pd.DataFrame({"step": [0, 1, 2, 0, 1, 2], "neighbourhood": [0, 0, 0, 1, 1, 1],
+                            "collective_efficacy": [9, 3, 3, 9, 2, 2], "completed": [0, 1, 1, 0, 0, 0],
+                            "stage_passive": [500] * 6})
+    table = neighbourhood_table(results)
+    assert table["collective_efficacy"].tolist() == [3, 2]              # day 0 left out
+    assert np.allclose(table["crime_rate"], [1000 * 2 / 500 * 365 / 2, 0])
+
+
+def test_distance_decay_passes_decay_and_fails_increase():
+    rng = np.random.default_rng(3)
+    segments = np.zeros(3000, dtype=int)
+    assert distance_decay(crime_log(segments, rng.exponential(1.0, 3000))).passed
+    increasing = distance_decay(crime_log(segments, 5 * np.sqrt(rng.random(3000))))
+    assert not increasing.passed and increasing.value > 0
+
+
+def test_belonging_band():
+    assert belonging(np.array([5] * 62 + [2] * 38)).passed
+    assert not belonging(np.array([4] * 35 + [3] * 65)).passed
+
+
+def test_mobilisation_counts_only_those_listened_to():
+    listened = np.array([True] * 100 + [False] * 100)
+    active = np.zeros(200, dtype=bool)
+    active[:16] = True
+    active[100:] = True                                  # joiners never listened to do not count
+    assert mobilisation(listened, active).value == 0.16
+    active[:60] = True
+    assert not mobilisation(listened, active).passed
+
+
+def test_track_mobilisation_follows_stages_over_the_run():
+    model = CommunityModel("listening_led", rng=4, n_residents=600, n_neighbourhoods=2)
+    listened, active, _ = track_mobilisation(model, 120)
+    assert listened.sum() > 0 and active.sum() > 0
+    assert np.all(model.residents.stage[listened] >= Stage.LISTENED)
+    assert np.all(active[model.residents.stage >= Stage.ACTIVE])
+
+
+def test_validate_runs_every_check_on_a_small_area():
+    checks = validate(steps=60, seed=1, replicates=1, overrides={"n_residents": 1500, "n_neighbourhoods": 4})
+    assert len(checks) == 5
+    assert all(c.source and c.band for c in checks)
+
+
+def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "checks.csv"
+    result = runner.invoke(app, ["validate", "--steps", "30", "--replicates", "1", "--set", "n_residents=1500",
+                                 "--set", "n_neighbourhoods=4", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Weisburd" in result.output and "patterns within their band" in result.output
+    assert len(pd.read_csv(out)) == 5
+    bad = runner.invoke(app, ["validate", "--set", "n_residents=lots"])
+    assert bad.exit_code == 2 and "n_residents" in bad.output
