@@ -1,0 +1,250 @@
+"""Experiment files: scenarios x parameter grid x replicates, validated before anything runs.
+
+An experiment file is TOML, parsed as data (never executed)::
+
+    name = "listening_capacity"
+    description = "How many listening conversations does it take?"
+    seed = 20240601
+    replicates = 10
+    steps = 365
+    scenarios = ["baseline", "listening_led"]      # shipped names or .toml paths
+    baseline = "baseline"                          # reference for effects (default: first scenario)
+    level = "area"                                 # or "neighbourhood"
+    metrics = ["collective_efficacy", "completed"] # default: every area-level column
+    [params]                                       # fixed overrides for every run
+    n_residents = 1000
+    [grid]                                         # full factorial over these values
+    listening_per_day = [0.3, 0.63, 1.5]
+
+Every key, value, scenario, metric and grid point is checked (each grid point
+builds a :class:`~simulation.params.Params`) before the first run starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import itertools
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from simulation.cli import replicate_seeds
+from simulation.params import ParameterError, Params, check_keys
+from simulation.scenarios import Scenario, load_scenario
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
+TOP_LEVEL = ("name", "description", "seed", "replicates", "steps", "scenarios", "baseline", "level",
+             "metrics", "params", "grid")
+LEVELS = ("area", "neighbourhood")
+SCORES = ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "fear")
+"""Survey scores and means that the area level weights by population."""
+NEIGHBOURHOOD_MEANS = ("efficacy", "willingness", "mean_degree", "clustering", "largest_component_share")
+"""Per-neighbourhood means that ``area_series`` does not aggregate: kept at neighbourhood level only."""
+MAX_STEPS = 5 * 365
+MAX_REPLICATES = 1000
+
+
+@cache
+def model_columns() -> tuple[str, ...]:
+    """The columns of ``CommunityModel.results()`` (from a tiny model's day 0)."""
+    from simulation.model import CommunityModel
+    return tuple(CommunityModel(Params(n_residents=10), rng=0).results().columns)
+
+
+def stage_columns() -> tuple[str, ...]:
+    """Population-by-stage columns, the weights of area-level scores."""
+    return tuple(c for c in model_columns() if c.startswith("stage_"))
+
+
+def metric_choices(level: str) -> tuple[str, ...]:
+    """Metrics an experiment may keep at ``level``."""
+    skip = {"step", "neighbourhood", *(NEIGHBOURHOOD_MEANS if level == "area" else ())}
+    return tuple(c for c in model_columns() if c not in skip)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: what to run, how often and what to keep."""
+
+    name: str
+    description: str
+    seed: int
+    replicates: int
+    steps: int
+    scenarios: tuple[Scenario, ...]
+    baseline: str
+    level: str
+    metrics: tuple[str, ...]
+    params: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    sha256: str = ""
+    path: Path | None = None
+
+    def points(self) -> list[dict[str, Any]]:
+        """Grid points (full factorial, in file order); one empty point without a grid."""
+        return [dict(zip(self.grid, values)) for values in itertools.product(*self.grid.values())]
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every run as a plain picklable dict; replicate seeds are shared across scenarios (paired)."""
+        seeds = replicate_seeds(self.seed, self.replicates)
+        out = []
+        for scenario in self.scenarios:
+            for point in self.points():
+                params = Params.from_mapping({**self.params, **point}, base=scenario.params)
+                for replicate, seed in enumerate(seeds):
+                    out.append(make_run(scenario.name, params, point, replicate, seed, self.steps,
+                                        self.metrics, self.level))
+        return out
+
+
+def make_run(scenario: str, params: Params, point: dict[str, Any], replicate: int, seed: int, steps: int,
+             metrics: tuple[str, ...], level: str) -> dict[str, Any]:
+    """One run's description; ``id`` is a stable hash of everything that determines its rows."""
+    values = params.to_dict()
+    identity = json.dumps([scenario, values, point, replicate, seed, steps, list(metrics), level],
+                          sort_keys=True, default=str)
+    return {"id": hashlib.sha256(identity.encode()).hexdigest()[:16], "scenario": scenario, "params": values,
+            "grid": point, "replicate": replicate, "seed": seed, "steps": steps, "metrics": list(metrics),
+            "level": level}
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file (a path, or the name of a shipped example)."""
+    path = resolve_path(path)
+    raw = path.read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ParameterError(f"{path}: not valid TOML: {err}") from None
+    return experiment_from_mapping(data, source=str(path), base_dir=path.parent, path=path,
+                                   sha256=hashlib.sha256(raw).hexdigest())
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """The given file, or the shipped example of that name."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = EXAMPLES_DIR / f"{name_or_path}.toml"
+    if path.suffix != ".toml" and shipped.is_file():
+        return shipped
+    names = ", ".join(sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml")))
+    raise ParameterError(f"experiment file not found: '{name_or_path}'. Shipped examples: {names}")
+
+
+def experiment_from_mapping(data: dict[str, Any], source: str = "experiment", base_dir: Path | None = None,
+                            path: Path | None = None, sha256: str = "") -> Experiment:
+    """Validate a parsed experiment table; errors name the file, the field and the allowed values."""
+    for key in data:
+        if key not in TOP_LEVEL:
+            close = difflib.get_close_matches(key, TOP_LEVEL, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(f"{source}: unknown key '{key}'.{hint} Allowed keys: {', '.join(TOP_LEVEL)}")
+    text = _expect(data, "name", str, "text", source, default=path.stem if path else "experiment")
+    description = _expect(data, "description", str, "text", source, default="")
+    seed = _integer(data, "seed", 0, 2**63 - 1, source, default=0)
+    replicates = _integer(data, "replicates", 1, MAX_REPLICATES, source, default=5)
+    steps = _integer(data, "steps", 1, MAX_STEPS, source, default=365)
+    level = _expect(data, "level", str, f"one of {', '.join(LEVELS)}", source, default="area")
+    if level not in LEVELS:
+        raise ParameterError(f"{source}: level={level!r}: expected one of {', '.join(map(repr, LEVELS))}")
+    scenarios = _scenarios(data, source, base_dir)
+    names = [s.name for s in scenarios]
+    baseline = _expect(data, "baseline", str, "a scenario name", source, default=names[0])
+    if baseline not in names:
+        raise ParameterError(f"{source}: baseline={baseline!r}: expected one of the experiment's scenarios: "
+                             f"{', '.join(names)}")
+    fixed = _table(data, "params", source)
+    check_keys(fixed, where=f"{source}: [params] ")
+    grid = _grid(data, source)
+    overlap = set(fixed) & set(grid)
+    if overlap:
+        raise ParameterError(f"{source}: '{sorted(overlap)[0]}' is in both [params] and [grid]; keep it in one")
+    experiment = Experiment(name=text, description=description, seed=seed, replicates=replicates, steps=steps,
+                            scenarios=scenarios, baseline=baseline, level=level,
+                            metrics=_metrics(data, level, source), params=fixed, grid=grid, sha256=sha256,
+                            path=path)
+    for scenario in scenarios:
+        for point in experiment.points():
+            try:
+                Params.from_mapping({**fixed, **point}, base=scenario.params)
+            except ParameterError as err:
+                where = f"[grid] point {point}" if point else "[params]"
+                raise ParameterError(f"{source}: scenario '{scenario.name}', {where}: {err}") from None
+    return experiment
+
+
+def _expect(data: dict[str, Any], key: str, kind: type, allowed: str, source: str, default: Any) -> Any:
+    value = data.get(key, default)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise ParameterError(f"{source}: {key}={value!r}: expected {allowed}")
+    return value
+
+
+def _integer(data: dict[str, Any], key: str, lo: int, hi: int, source: str, default: int) -> int:
+    allowed = f"a whole number in [{lo}, {hi}]"
+    value = _expect(data, key, int, allowed, source, default)
+    if not lo <= value <= hi:
+        raise ParameterError(f"{source}: {key}={value!r}: expected {allowed}")
+    return value
+
+
+def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ParameterError(f"{source}: [{key}] must be a table of parameter = value")
+    return value
+
+
+def _scenarios(data: dict[str, Any], source: str, base_dir: Path | None) -> tuple[Scenario, ...]:
+    entries = data.get("scenarios")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
+        raise ParameterError(f"{source}: scenarios={entries!r}: expected a non-empty list of scenario names "
+                             "or .toml paths, e.g. scenarios = [\"baseline\", \"listening_led\"]")
+    loaded = []
+    for entry in entries:
+        local = base_dir / entry if base_dir and entry.endswith(".toml") else None
+        try:
+            loaded.append(load_scenario(local if local and local.is_file() else entry))
+        except ParameterError as err:
+            raise ParameterError(f"{source}: scenarios: {err}") from None
+    names = [s.name for s in loaded]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ParameterError(f"{source}: scenarios: '{repeated[0]}' is listed twice")
+    return tuple(loaded)
+
+
+def _grid(data: dict[str, Any], source: str) -> dict[str, tuple[Any, ...]]:
+    grid = _table(data, "grid", source)
+    check_keys(grid, where=f"{source}: [grid] ")
+    out = {}
+    for key, values in grid.items():
+        if not isinstance(values, list) or not values:
+            raise ParameterError(f"{source}: [grid] {key}={values!r}: expected a non-empty list of values, "
+                                 f"e.g. {key} = [a, b, c]")
+        if len({json.dumps(v) for v in values}) < len(values):
+            raise ParameterError(f"{source}: [grid] {key} lists a value twice: {values!r}")
+        out[key] = tuple(values)
+    return out
+
+
+def _metrics(data: dict[str, Any], level: str, source: str) -> tuple[str, ...]:
+    choices = metric_choices(level)
+    metrics = data.get("metrics", list(choices))
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
+        raise ParameterError(f"{source}: metrics={metrics!r}: expected a non-empty list of column names; "
+                             f"allowed: {', '.join(choices)}")
+    for metric in metrics:
+        if metric not in choices:
+            hint = (" (a neighbourhood mean: use level = \"neighbourhood\" to keep it)"
+                    if metric in NEIGHBOURHOOD_MEANS else "")
+            close = difflib.get_close_matches(metric, choices, n=1)
+            hint += f" Did you mean '{close[0]}'?" if close and not hint else ""
+            raise ParameterError(f"{source}: unknown metric '{metric}' at level '{level}'{hint}. "
+                                 f"Allowed metrics: {', '.join(choices)}")
+    return tuple(dict.fromkeys(metrics))
