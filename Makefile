@@ -22,5 +22,11 @@ demo: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -q
 
+viz: $(BIN)/.installed
+	$(BIN)/saferstreets viz
+
+bench: $(BIN)/.installed
+	$(BIN)/saferstreets bench --out results/bench.json
+
 clean:
 	rm -rf $(VENV)

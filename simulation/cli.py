@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, Callable
 
 import numpy as np
 import pandas as pd
 import typer
+from scipy import stats
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -147,16 +149,21 @@ COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Complete
             "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £"}
 
 
-def comparison_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Mean and 95% CI half-width (t-free normal approximation) of each outcome per scenario."""
-    stats = runs.groupby("scenario")[list(COMPARED)].agg(["mean", "std", "count"])
+def ci95_half_width(sd: float, n: int) -> float:
+    """Half-width of the 95% t-interval of a mean of ``n`` values with standard deviation ``sd``."""
+    return float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
+
+
+def comparison_table(runs: pd.DataFrame, order: list[str], columns: tuple[str, ...] = tuple(COMPARED)
+                     ) -> pd.DataFrame:
+    """Mean and 95% t-interval half-width of each outcome column per scenario, in ``order``."""
+    agg = runs.groupby("scenario")[list(columns)].agg(["mean", "std", "count"])
     rows = []
     for name in order:
         row: dict[str, Any] = {"scenario": name}
-        for col in COMPARED:
-            mean, sd, n = stats.loc[name, (col, "mean")], stats.loc[name, (col, "std")], stats.loc[name, (col, "count")]
-            row[col] = mean
-            row[f"{col}_ci95"] = 1.96 * sd / np.sqrt(n) if n > 1 else np.nan
+        for col in columns:
+            row[col] = agg.loc[name, (col, "mean")]
+            row[f"{col}_ci95"] = ci95_half_width(agg.loc[name, (col, "std")], int(agg.loc[name, (col, "count")]))
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -192,4 +199,6 @@ def main() -> None:
     app()
 
 
-# Subcommands contributed by other packages register themselves here.
+# Subcommands contributed by other packages (each module has ``register(app)``).
+for _module in ("experiments.cli", "experiments.validate_cli", "experiments.bench_cli", "viz.cli"):
+    import_module(_module).register(app)

@@ -28,6 +28,12 @@ def _symmetric(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_matrix:
     return m
 
 
+def sorted_unique(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (``np.unique`` by sorting: much faster for millions of int64 keys)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])] if len(keys) else keys
+
+
 def edge_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     """Order-free integer key of each edge (u, v)."""
     lo, hi = np.minimum(u, v).astype(np.int64), np.maximum(u, v).astype(np.int64)
@@ -39,14 +45,18 @@ class SocialNetwork:
 
     def __init__(self, n: int, u: np.ndarray, v: np.ndarray) -> None:
         keep = u != v
-        keys = np.unique(edge_keys(u[keep], v[keep], n))
+        keys = sorted_unique(edge_keys(u[keep], v[keep], n))
         self.n = n
         self._keys = keys
         self._adj = _symmetric((keys // n).astype(np.int32), (keys % n).astype(np.int32), n)
-        self._new_u: list[np.ndarray] = []
-        self._new_v: list[np.ndarray] = []
         self._new_adj = sp.csr_matrix((n, n), dtype=np.float32)
         self._new_keys = np.empty(0, dtype=np.int64)
+        self._degree = self._count_degree()
+
+    def _count_degree(self) -> np.ndarray:
+        degree = np.diff(self._adj.indptr) + np.diff(self._new_adj.indptr)
+        degree.flags.writeable = False
+        return degree
 
     @property
     def n_edges(self) -> int:
@@ -54,12 +64,15 @@ class SocialNetwork:
         return len(self._keys) + len(self._new_keys)
 
     def degree(self) -> np.ndarray:
-        """Ties per resident."""
-        return np.diff(self._adj.indptr) + np.diff(self._new_adj.indptr)
+        """Ties per resident (read-only; kept up to date as ties are added)."""
+        return self._degree
 
-    def tie_sum(self, x: np.ndarray) -> np.ndarray:
-        """For each resident, the sum of ``x`` over their ties."""
-        return self._adj @ x + self._new_adj @ x
+    def tie_sum(self, x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """For each resident (or each of ``rows``), the sum of ``x`` over their ties."""
+        if rows is not None and len(rows) < self.n // 4:   # slicing rows only pays for a few rows
+            return self._adj[rows] @ x + self._new_adj[rows] @ x
+        total = self._adj @ x + self._new_adj @ x
+        return total if rows is None else total[rows]
 
     def tie_mean(self, x: np.ndarray, default: np.ndarray) -> np.ndarray:
         """Mean of ``x`` over each resident's ties (``default`` where there are none)."""
@@ -67,31 +80,63 @@ class SocialNetwork:
         total = self.tie_sum(x.astype(np.float32))
         return np.where(deg > 0, total / np.maximum(deg, 1), default)
 
+    def tied_to(self, who: np.ndarray) -> np.ndarray:
+        """Boolean mask of residents with at least one tie to a resident in ``who``."""
+        _, neighbour = self._ties_of(who)
+        mask = np.zeros(self.n, dtype=bool)
+        mask[neighbour] = True
+        return mask
+
+    def tie_counts(self, who: np.ndarray, label: np.ndarray, n_labels: int) -> np.ndarray:
+        """(n, n_labels) float32: each resident's ties to ``who``, by label (``label[i]`` of ``who[i]``).
+
+        Equals ``tie_sum`` of the one-hot label matrix, at a cost proportional to the ties of ``who``.
+        """
+        owner, neighbour = self._ties_of(who)
+        counts = np.bincount(neighbour * n_labels + label[owner], minlength=self.n * n_labels)
+        return counts.reshape(self.n, n_labels).astype(np.float32)
+
+    def _ties_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every tie of the residents ``who``: (position in ``who``, neighbour) arrays."""
+        owners, neighbours = [], []
+        for m in (self._adj, self._new_adj):
+            start = m.indptr[who]
+            count = m.indptr[who + 1] - start
+            owner = np.repeat(np.arange(len(who)), count)
+            first = np.cumsum(count) - count
+            owners.append(owner)
+            neighbours.append(m.indices[start[owner] + np.arange(len(owner)) - first[owner]])
+        return np.concatenate(owners), np.concatenate(neighbours).astype(np.int64)
+
     def are_tied(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Whether each pair (u[i], v[i]) is tied."""
         keys = edge_keys(u, v, self.n)
         return _contains(self._keys, keys) | _contains(self._new_keys, keys)
 
-    def add_ties(self, u: np.ndarray, v: np.ndarray) -> int:
-        """Add ties (u[i], v[i]); existing ties and self-ties are ignored. Returns how many were new."""
+    def add_ties(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Add ties (u[i], v[i]); existing ties and self-ties are ignored.
+
+        Returns the lower-index end of each tie that was new (one entry per new tie).
+        """
         keep = u != v
-        keys = np.unique(edge_keys(u[keep], v[keep], self.n))
+        keys = sorted_unique(edge_keys(u[keep], v[keep], self.n))
         keys = keys[~(_contains(self._keys, keys) | _contains(self._new_keys, keys))]
         if len(keys) == 0:
-            return 0
-        self._new_keys = np.union1d(self._new_keys, keys)
+            return np.empty(0, dtype=np.int64)
+        self._new_keys = np.sort(np.concatenate([self._new_keys, keys]))
         if len(self._new_keys) > 0.05 * len(self._keys) + 1000:
-            self._keys = np.union1d(self._keys, self._new_keys)
+            self._keys = np.sort(np.concatenate([self._keys, self._new_keys]))
             self._adj = _symmetric((self._keys // self.n).astype(np.int32),
                                    (self._keys % self.n).astype(np.int32), self.n)
             self._new_keys = np.empty(0, dtype=np.int64)
         self._new_adj = _symmetric((self._new_keys // self.n).astype(np.int32),
                                    (self._new_keys % self.n).astype(np.int32), self.n)
-        return len(keys)
+        self._degree = self._count_degree()
+        return keys // self.n
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """All ties as two index arrays (u < v)."""
-        keys = np.union1d(self._keys, self._new_keys)
+        keys = np.sort(np.concatenate([self._keys, self._new_keys]))
         return keys // self.n, keys % self.n
 
     def neighbours(self, i: int) -> np.ndarray:
@@ -105,9 +150,18 @@ class SocialNetwork:
         return self._adj + self._new_adj
 
     def local_clustering(self) -> np.ndarray:
-        """Each resident's clustering coefficient (0 for degree < 2)."""
-        a = self.adjacency()
-        triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2
+        """Each resident's clustering coefficient (0 for degree < 2).
+
+        Triangles are counted once each on the ties oriented from lower to
+        higher index (half the work and memory of ``(A @ A) * A``): in a
+        triangle a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c).
+        """
+        lo, hi = self.edges()  # sorted by (lo, hi): already the row order of the upper triangle
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(lo, minlength=self.n))])
+        up = sp.csr_matrix((np.ones(len(lo), dtype=np.float32), hi.astype(np.int32), indptr), shape=(self.n, self.n))
+        ends = (up @ up).multiply(up)
+        middles = (up.T @ up).multiply(up)
+        triangles = _row_sums(ends) + _row_sums(ends.T) + _row_sums(middles)
         deg = self.degree().astype(np.float64)
         pairs = deg * (deg - 1) / 2
         return np.divide(triangles, pairs, out=np.zeros_like(pairs), where=pairs > 0)
@@ -124,6 +178,10 @@ class SocialNetwork:
         u, v = self.edges()
         g.add_edges_from(zip(u.tolist(), v.tolist()))
         return g
+
+
+def _row_sums(m: sp.sparray | sp.spmatrix) -> np.ndarray:
+    return np.asarray(m.sum(axis=1)).ravel()
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

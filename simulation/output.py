@@ -85,15 +85,18 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
+AVERAGES = ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "efficacy", "fear", "willingness",
+            "mean_degree", "clustering", "largest_component_share")
+"""Per-neighbourhood columns that are averages over residents (the rest are counts)."""
+
+
 def area_series(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Whole-area time series from per-neighbourhood rows: counts summed, scores weighted by population."""
-    by = [*keys, "step"]
+    """Whole-area time series from per-neighbourhood rows: counts summed, averages weighted by population."""
     weight = df[[c for c in df if c.startswith("stage_")]].sum(axis=1)
-    scored = df.assign(_w=weight, **{c: df[c] * weight for c in ("collective_efficacy", "ce_cohesion",
-                                                                   "ce_control", "trust", "fear")})
-    out = scored.groupby(by, sort=True).sum(numeric_only=True)
-    for c in ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "fear"):
-        out[c] = out[c] / out["_w"]
+    averages = [c for c in AVERAGES if c in df]
+    weighted = df.assign(_w=weight, **{c: df[c] * weight for c in averages})
+    out = weighted.groupby([*keys, "step"], sort=True).sum(numeric_only=True, min_count=1)
+    out[averages] = out[averages].div(out["_w"], axis=0)
     return out.drop(columns=["_w", "neighbourhood"], errors="ignore").reset_index()
 
 

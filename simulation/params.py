@@ -66,8 +66,8 @@ class Params:
                                      "Households on one street segment.")
     segment_length_km: float = _p(0.1, "km", 0.01, 1.0, "assumed",
                                   "Distance between neighbouring street segments.")
-    cohesion_mean: float = _p(0.55, "0-1", 0.0, 1.0, "assumed; tuned to ~62% belonging, "
-                              "Community Life Survey 2021/22", "Mean starting trust/cohesion.")
+    cohesion_mean: float = _p(0.67, "0-1", 0.0, 1.0, "calibrated: ~62% agree they belong to their "
+                              "neighbourhood, Community Life Survey 2021/22", "Mean starting trust/cohesion.")
     cohesion_spread: float = _p(0.15, "0-1", 0.0, 0.5, "assumed",
                                 "Neighbourhood means of starting trust spread over +/- this.")
     deprivation_spread: float = _p(0.5, "0-1", 0.0, 1.0, "assumed",
@@ -145,8 +145,7 @@ class Params:
                                    "Cost of one organiser for a year.")
 
     # --- mobilisation and action groups ------------------------------------
-    p_join: float = _p(0.01, "prob/day", 0.0, 1.0, "assumed; calibrated towards " + CO +
-                       ": ~16% of those listened to mobilised",
+    p_join: float = _p(0.006, "prob/day", 0.0, 1.0, "calibrated: ~16% of those listened to mobilised, " + CO,
                        "Daily chance a connected resident with enough active ties joins a group.")
     join_threshold: int = _p(2, "ties", 1, 20, "assumed; complex contagion (Centola 2010)",
                              "Active ties needed for the full joining chance.")

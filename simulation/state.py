@@ -40,6 +40,8 @@ class Residents:
     meeting_invite: np.ndarray   # will attend the next public meeting
     n_victimised: np.ndarray     # int32 times victimised
     t_victimised: np.ndarray     # float32 day of last victimisation, -inf if never
+    t_listened: np.ndarray       # float32 day of first one-to-one listening conversation, inf if never
+    t_active: np.ndarray         # float32 day first active in an action group, inf if never
     present: np.ndarray          # at home / on the street today
     willingness: np.ndarray      # willingness to intervene (derived each day)
 
@@ -60,7 +62,8 @@ class Residents:
             issue=np.full(n, NO_ISSUE, dtype=np.int8), asset_group=asset_group,
             is_leader=is_leader, hardened=np.zeros(n, dtype=bool),
             meeting_invite=np.zeros(n, dtype=bool), n_victimised=np.zeros(n, dtype=np.int32),
-            t_victimised=np.full(n, -np.inf, dtype=np.float32), present=np.zeros(n, dtype=bool),
+            t_victimised=np.full(n, -np.inf, dtype=np.float32), t_listened=np.full(n, np.inf, dtype=np.float32),
+            t_active=np.full(n, np.inf, dtype=np.float32), present=np.zeros(n, dtype=bool),
             willingness=np.zeros(n, dtype=np.float32))
 
     def has_concern(self, issue: int | np.ndarray, who: np.ndarray | slice = slice(None)) -> np.ndarray:

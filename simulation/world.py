@@ -26,6 +26,7 @@ class Place:
     """Fixed geography: segments, neighbourhoods and who lives where."""
 
     grid_width: int
+    segment_length_km: float
     segment_xy: np.ndarray        # (n_segments, 2) km
     segment_nbhd: np.ndarray      # neighbourhood of each segment
     segment_start: np.ndarray     # first resident on each segment
@@ -48,11 +49,25 @@ class Place:
         return len(self.deprivation)
 
     def nearest_segment(self, xy: np.ndarray) -> np.ndarray:
-        """Segment nearest each point (points off the map snap to its edge)."""
-        length = self.segment_xy[1, 0] if self.n_segments > 1 else 1.0
-        col = np.clip(np.rint(xy[:, 0] / length), 0, self.grid_width - 1).astype(np.int64)
-        row = np.clip(np.rint(xy[:, 1] / length), 0, None).astype(np.int64)
-        return np.minimum(row * self.grid_width + col, self.n_segments - 1)
+        """Segment nearest each point.
+
+        Points off the map are reflected back into it (so no edge segment
+        collects everything beyond the border); a point past the end of a
+        partial last row moves one row down.
+        """
+        height = math.ceil(self.n_segments / self.grid_width)
+        col = _reflect(xy[:, 0] / self.segment_length_km, self.grid_width - 1)
+        row = _reflect(xy[:, 1] / self.segment_length_km, height - 1)
+        segment = row * self.grid_width + col
+        return np.where(segment < self.n_segments, segment, segment - self.grid_width)
+
+
+def _reflect(x: np.ndarray, top: int) -> np.ndarray:
+    """Nearest whole number to ``x`` after reflecting ``x`` into [0, top]."""
+    if top == 0:
+        return np.zeros(len(x), dtype=np.int64)
+    folded = np.mod(x, 2 * top)
+    return np.rint(np.where(folded > top, 2 * top - folded, folded)).astype(np.int64)
 
 
 def build_place(p: Params, rng: np.random.Generator) -> Place:
@@ -79,7 +94,7 @@ def build_place(p: Params, rng: np.random.Generator) -> Place:
     seg_reward = rng.lognormal(0.0, p.segment_attractiveness_sd, n_seg)
     reward = seg_reward[resident_segment] * rng.lognormal(0.0, p.household_attractiveness_sd, n)
     return Place(
-        grid_width=width, segment_xy=segment_xy, segment_nbhd=segment_nbhd,
+        grid_width=width, segment_length_km=p.segment_length_km, segment_xy=segment_xy, segment_nbhd=segment_nbhd,
         segment_start=start, segment_size=size, resident_segment=resident_segment,
         resident_nbhd=segment_nbhd[resident_segment],
         resident_xy=segment_xy[resident_segment] + jitter,
@@ -166,8 +181,7 @@ def build_network(p: Params, place: Place, trust: np.ndarray, group_ties: tuple[
     partner = np.empty(len(owner), dtype=np.int64)
     partner[long_range] = _random_residents_in(place, place.resident_nbhd[owner[long_range]], rng)
     local = owner[~long_range]
-    offset = rng.normal(0, p.tie_distance_segments, (len(local), 2)) * (
-        place.segment_xy[1, 0] if place.n_segments > 1 else 0.0)
+    offset = rng.normal(0, p.tie_distance_segments, (len(local), 2)) * place.segment_length_km
     seg = place.nearest_segment(place.segment_xy[place.resident_segment[local]] + offset)
     partner[~long_range] = place.segment_start[seg] + (
         rng.random(len(local)) * place.segment_size[seg]).astype(np.int64)

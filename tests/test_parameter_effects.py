@@ -16,6 +16,7 @@ BROADCAST = {**RICH, "organising": "broadcast", "hardening_budget_gbp": 0.0, "me
 CONTEXT = {name: BROADCAST for name in ("broadcast_contacts_per_day", "broadcast_issue", "meeting_interval_days",
                                         "p_attend_meeting", "broadcast_trust_gain")}
 CONTEXT["p_foil_hardened"] = {**RICH, "hardening_budget_gbp": 500_000.0}
+CONTEXT["lighting_gain"] = {**RICH, "offenders_per_1000": 100.0}   # enough crime to meet the lit streets
 ALTERNATIVE = {"n_neighbourhoods": 3, "n_residents": 700, "organising": "broadcast", "broadcast_issue": "youth",
                "households_per_segment": 10, "journey_km": 0.5, "network_metrics_every": 7,
                "lighting_gain": 0.01, "survey_sample": 50,

@@ -5,8 +5,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from experiments.validate import (belonging, ce_crime_association, crime_concentration, distance_decay,
-                                  mobilisation, neighbourhood_table, share_of_units_holding,
-                                  track_mobilisation, validate)
+                                  mobilisation, mobilised, neighbourhood_table, share_of_units_holding,
+                                  validate)
 from simulation.cli import app
 from simulation.model import CommunityModel
 from simulation.state import Stage
@@ -85,12 +85,15 @@ def test_mobilisation_counts_only_those_listened_to():
     assert not mobilisation(listened, active).passed
 
 
-def test_track_mobilisation_follows_stages_over_the_run():
+def test_mobilised_counts_those_active_after_being_listened_to():
     model = CommunityModel("listening_led", rng=4, n_residents=600, n_neighbourhoods=2)
-    listened, active, _ = track_mobilisation(model, 120)
+    model.run_for(120)
+    listened, active = mobilised(model)
+    r = model.residents
     assert listened.sum() > 0 and active.sum() > 0
-    assert np.all(model.residents.stage[listened] >= Stage.LISTENED)
-    assert np.all(active[model.residents.stage >= Stage.ACTIVE])
+    assert np.all(r.stage[listened] >= Stage.LISTENED)
+    assert np.all(listened[active]) and np.all(r.t_active[active] >= r.t_listened[active])
+    assert np.all(active[listened & (r.stage >= Stage.ACTIVE)])
 
 
 def test_validate_runs_every_check_on_a_small_area():

@@ -55,3 +55,20 @@ def test_no_groups_when_density_is_zero():
     p = Params(groups_per_1000=0.0)
     groups, u, _ = build_groups(p, build_place(p, np.random.default_rng(0)), np.random.default_rng(0))
     assert (groups.member_group == -1).all() and len(u) == 0
+
+
+def test_points_off_the_map_are_reflected_not_piled_on_an_edge():
+    pl = place(n_residents=2000, households_per_segment=20)      # 100 segments, 10 x 10
+    far = np.array([[-0.32, 0.0], [0.0, 5.0], [0.93, 0.93], [1.22, 0.3]])
+    # -3.2 -> 3.2; 50 -> 50 mod 18 = 14 -> 4; 9.3 -> 8.7 -> 9; 12.2 -> 5.8 -> 6 (grid 10 x 10, top index 9)
+    assert pl.nearest_segment(far).tolist() == [3, 40, 99, 36]
+    rng = np.random.default_rng(1)
+    points = rng.normal(0.45, 2.0, (20_000, 2))                 # most land off the map
+    counts = np.bincount(pl.nearest_segment(points), minlength=100)
+    assert counts.max() < 5 * counts.mean()
+
+
+def test_partial_last_row_maps_inside_the_map():
+    pl = place(n_residents=1050, households_per_segment=20)      # 53 segments on an 8-wide grid
+    points = np.random.default_rng(2).uniform(-1, 2, (5000, 2))
+    assert pl.nearest_segment(points).max() < pl.n_segments

@@ -16,7 +16,7 @@ import solara
 import solara.lab
 from matplotlib.figure import Figure
 
-from simulation.cli import replicate_seeds
+from simulation.cli import ci95_half_width, replicate_seeds
 from simulation.model import CommunityModel
 from simulation.output import summarise
 from simulation.params import ParameterError, Params
@@ -136,11 +136,12 @@ def run_comparison(setup: Setup, on_progress: Callable[[float], None] = lambda _
 
 
 def summary_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Mean and 95% confidence interval (normal approximation) of each outcome per strategy."""
+    """Mean and 95% t-interval of each outcome per strategy."""
     stats = runs.groupby("strategy", sort=False)[list(OUTCOMES)].agg(["mean", "std", "count"])
     out = pd.DataFrame(index=pd.Index(order, name="strategy"))
     for col in OUTCOMES:
-        half = 1.96 * stats[(col, "std")] / np.sqrt(stats[(col, "count")])
+        half = pd.Series([ci95_half_width(sd, int(n)) for sd, n in zip(stats[(col, "std")], stats[(col, "count")])],
+                         index=stats.index)
         out[col] = stats[(col, "mean")]
         out[f"{col}_low"] = stats[(col, "mean")] - half
         out[f"{col}_high"] = stats[(col, "mean")] + half

@@ -1,0 +1,120 @@
+"""``saferstreets bench``: the performance benchmark (see :mod:`experiments.bench`).
+
+:mod:`simulation.cli` is imported inside the functions because it imports this
+module at its end (importing this module first must not be circular).
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from simulation.params import ParameterError, spec
+
+TARGETS = {"rate_100k": 5e6, "construct_100k_s": 10.0, "year_rss_mb": 4096.0, "exponent": 1.1, "speedup": 50.0}
+
+
+def parse_sizes(text: str) -> list[int]:
+    """``"1000,10000"`` to sorted distinct resident counts within the allowed range of n_residents."""
+    s = spec("n_residents")
+    try:
+        sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    except ValueError:
+        sizes = []
+    if not sizes or not all(s.lo <= n <= s.hi for n in sizes):
+        raise ParameterError(f"--sizes {text!r}: expected comma-separated whole numbers of residents from "
+                             f"{s.lo:,.0f} to {s.hi:,.0f}, e.g. 1000,10000,100000")
+    return sizes
+
+
+def print_result(result: dict[str, Any]) -> None:
+    """Rich tables of the benchmark, the comparison with plain Mesa and the targets."""
+    from simulation.cli import console
+
+    rows = result["rows"]
+    table = Table("residents", "ties", "degree", "build s", "ms/step", "CPU ms", "res-steps/s", "RSS MB",
+                  title=f"saferstreets {result['scenario']} (steps timed: {rows[0]['steps']})")
+    for row in (r for r in rows if r["kind"] == "model"):
+        table.add_row(f"{row['residents']:,}", f"{row['ties']:,}", f"{row['mean_degree']:.1f}", f"{row['construct_s']:.2f}",
+                      f"{row['step_ms']:.1f}", f"{row['cpu_step_ms']:.1f}", f"{row['resident_steps_per_s']:,.0f}",
+                      f"{row['peak_rss_mb']:,.0f}")
+    console.print(table)
+    ref = Table("residents", "build s", "ms/step", "res-steps/s", "saferstreets speed-up",
+                title="Plain per-agent Mesa reference (shuffle_do, same resident rules)")
+    for row in (r for r in rows if r["kind"] == "mesa_reference"):
+        ref.add_row(f"{row['residents']:,}", f"{row['construct_s']:.2f}", f"{row['step_ms']:.1f}",
+                    f"{row['resident_steps_per_s']:,.0f}", f"{row['model_speedup']:,.0f}x")
+    if ref.row_count:
+        console.print(ref)
+    for row in (r for r in rows if r["kind"] == "boltzmann"):
+        console.print(f"Mesa Boltzmann wealth example, {row['residents']:,} agents: "
+                      f"{row['resident_steps_per_s']:,.0f} agent-steps/s ({row['step_ms']:.1f} ms/step)")
+    large = result["step_exponent_largest_two"]
+    console.print(f"cost growth: time per step ~ (residents + ties)^{result['step_exponent']:.2f}"
+                  + (f" (^{large:.2f} between the two largest sizes)" if large == large else "")
+                  + f", construction ~ (residents + ties)^{result['construct_exponent']:.2f}")
+    m = result["machine"]
+    console.print(f"machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; load average "
+                  f"{m['load_average_start']:.1f} at start, {m['load_average_end']:.1f} at end")
+    for line in target_lines(result):
+        console.print(line)
+
+
+def target_lines(result: dict[str, Any]) -> list[str]:
+    """One line per target that this run measured, saying whether it was met."""
+    rows = result["rows"]
+    by = {(r["kind"], r["residents"]): r for r in rows}
+    checks = []
+    if row := by.get(("model", 100_000)):
+        checks.append((f"{row['resident_steps_per_s'] / 1e6:.1f} M resident-steps/s at 100k",
+                       row["resident_steps_per_s"] >= TARGETS["rate_100k"], ">= 5 M"))
+        checks.append((f"100k construction {row['construct_s']:.1f} s", row["construct_s"] < TARGETS["construct_100k_s"],
+                       "< 10 s"))
+    for row in (r for r in rows if r["kind"] == "model" and r["residents"] >= 1_000_000 and r["steps"] >= 365):
+        checks.append((f"{row['residents']:,} residents x {row['steps']} days: peak RSS {row['peak_rss_mb']:,.0f} MB",
+                       row["peak_rss_mb"] <= TARGETS["year_rss_mb"], "<= 4 GB"))
+    for name, label in (("step_exponent", "all sizes"), ("step_exponent_largest_two", "two largest sizes")):
+        if result[name] == result[name]:
+            checks.append((f"step cost exponent {result[name]:.2f} ({label})", result[name] <= TARGETS["exponent"],
+                           "<= 1.1"))
+    for row in (r for r in rows if r["kind"] == "mesa_reference"):
+        checks.append((f"{row['model_speedup']:,.0f}x plain Mesa at {row['residents']:,}",
+                       row["model_speedup"] >= TARGETS["speedup"], ">= 50x"))
+    return [f"target {goal:>7}: {text} - " + ("[green]met[/green]" if ok else "[red]not met[/red]")
+            for text, ok, goal in checks]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``bench`` command to ``app``."""
+    from simulation.cli import Seed, console, fail_cleanly
+
+    @app.command()
+    @fail_cleanly
+    def bench(sizes: Annotated[str, typer.Option(help="Resident counts, comma-separated.")]
+              = "1000,10000,100000,1000000",
+              steps: Annotated[int, typer.Option(min=1, max=5 * 365, help="Days timed per size (1-1825).")] = 365,
+              reference_steps: Annotated[int, typer.Option(min=0, max=100, help=(
+                  "Days timed for the plain Mesa reference at 1,000 and 10,000 residents (0 skips it)."))] = 5,
+              quick: Annotated[bool, typer.Option(help="Smoke test: 1,000 and 10,000 residents, 10 steps.")]
+              = False,
+              seed: Seed = 1,
+              out: Annotated[Path | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
+              = None) -> None:
+        """Time construction and stepping at each size, against plain Mesa, and fit how cost grows."""
+        from experiments.bench import REFERENCE_SIZES, run_benchmark, write_result
+
+        if out is not None and out.suffix.lower() not in (".json", ".csv"):
+            raise ParameterError(f"--out {str(out)!r}: expected a file ending in .json or .csv")
+        chosen = parse_sizes(sizes)
+        if quick:
+            chosen, steps, reference_steps = [1_000, 10_000], min(steps, 10), min(reference_steps, 2)
+        with console.status("benchmarking") as status:
+            result = run_benchmark(chosen, steps, [n for n in REFERENCE_SIZES if n in chosen and reference_steps],
+                                   reference_steps,
+                                   boltzmann_steps=10 if quick else 50, seed=seed,
+                                   progress=lambda message: status.update(f"benchmarking: {message}"))
+        print_result(result)
+        if out is not None:
+            write_result(result, out)
+            console.print(f"wrote {out}")

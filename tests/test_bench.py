@@ -1,0 +1,80 @@
+"""Smoke tests of the benchmark (tiny sizes; no timing assertions)."""
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from experiments.bench import fit_exponent, time_boltzmann, time_model, time_reference
+from experiments.bench_cli import parse_sizes
+from experiments.mesa_reference import MesaReference
+from simulation.cli import app
+from simulation.model import CommunityModel
+from simulation.params import ParameterError
+
+TIMED = ("construct_s", "step_ms", "cpu_step_ms", "resident_steps_per_s", "peak_rss_mb")
+
+
+def test_model_timing_has_positive_fields():
+    row = time_model(500, 3, seed=1)
+    assert row["kind"] == "model" and row["residents"] == 500 and row["ties"] > 0
+    assert 5 < row["mean_degree"] < 15
+    for name in TIMED:
+        assert row[name] > 0, name
+
+
+def test_reference_and_boltzmann_timings_have_positive_fields():
+    for row in (time_reference(300, 2, seed=1), time_boltzmann(100, 2, seed=1)):
+        for name in TIMED:
+            assert row[name] > 0, (row["kind"], name)
+
+
+def test_reference_starts_from_the_model_world_and_steps_its_agents():
+    reference = MesaReference(rng=4, n_residents=400)
+    model = CommunityModel(rng=4, n_residents=400)
+    assert reference.grid.G.number_of_edges() == model.network.n_edges
+    trust = np.array([a.trust for a in reference.agents])
+    assert np.allclose(trust, model.residents.trust)
+    reference.step()
+    assert not np.allclose([a.trust for a in reference.agents], trust)
+    assert reference.steps == 1
+
+
+def test_exponent_fit_recovers_a_power_law():
+    size = np.array([1e3, 1e4, 1e5])
+    assert fit_exponent(size, 3 * size**1.2) == pytest.approx(1.2)
+    assert np.isnan(fit_exponent([1e3], [1.0]))
+
+
+def test_bad_sizes_name_the_flag_and_the_range():
+    assert parse_sizes("10000,1000,1_000") == [1000, 10000]
+    for bad in ("", "abc", "5", "1000,3000000"):
+        with pytest.raises(ParameterError, match="--sizes"):
+            parse_sizes(bad)
+
+
+def test_cli_quick_bench_prints_and_writes_every_measurement(tmp_path, monkeypatch):
+    import experiments.bench as bench
+
+    monkeypatch.setattr(bench, "REFERENCE_SIZES", (300,))
+    monkeypatch.setattr(bench, "BOLTZMANN_AGENTS", 100)
+    out = tmp_path / "bench.json"
+    result = CliRunner().invoke(app, ["bench", "--sizes", "300,600", "--steps", "2", "--reference-steps", "1",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "plain Mesa" in result.output and "agent-steps/s" in result.output and "exponent" in result.output
+    data = json.loads(out.read_text())["benchmark"]
+    kinds = [row["kind"] for row in data["rows"]]
+    assert kinds == ["model", "model", "mesa_reference", "boltzmann"]
+    assert data["rows"][2]["model_speedup"] > 0
+    assert np.isfinite(data["step_exponent"])
+    assert np.isnan(data["step_exponent_largest_two"])  # needs three sizes or more
+
+
+def test_cli_rejects_bad_flags_cleanly():
+    runner = CliRunner()
+    for args in (["bench", "--sizes", "lots"], ["bench", "--out", "result.txt"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output
