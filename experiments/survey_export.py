@@ -31,14 +31,13 @@ def perceptions(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
     own efficacy with the mean willingness to intervene of one's ties.
     """
     r, net = model.residents, model.network
-    cohesion = 0.5 * r.trust + 0.5 * net.tie_mean(r.trust, default=r.trust)
-    control = 0.5 * r.efficacy + 0.5 * net.tie_mean(r.willingness, default=r.willingness)
-    return cohesion, control
+    return survey.perceptions(r.trust, r.efficacy, net.tie_mean(r.trust, default=r.trust),
+                              net.tie_mean(r.willingness, default=r.willingness))
 
 
 def belonging_answers(model: CommunityModel, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Answers 1-5 to the belonging item, from own trust."""
-    return survey.likert(model.residents.trust[who], model.params.survey_noise, rng)
+    """Answers 1-5 to the belonging item of residents ``who``."""
+    return survey.belonging(model.residents.trust[who], model.params.survey_noise, rng)
 
 
 def respondents(model: CommunityModel, rng: np.random.Generator) -> np.ndarray:

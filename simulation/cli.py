@@ -170,8 +170,11 @@ def comparison_table(runs: pd.DataFrame, order: list[str], columns: tuple[str, .
 
 def print_comparison(table: pd.DataFrame, title: str) -> None:
     """Rich table of :func:`comparison_table`."""
-    out = Table("strategy", *COMPARED.values(), title=title,
-                caption="CE = collective efficacy survey score (1-5); crimes and interventions are totals per run")
+    out = Table(title=title, caption="CE = collective efficacy survey score (1-5); crimes and interventions "
+                                     "are totals per run")
+    out.add_column("strategy", no_wrap=True)
+    for name in COMPARED.values():
+        out.add_column(name)
     for _, row in table.iterrows():
         cells = []
         for col in COMPARED:

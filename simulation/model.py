@@ -409,8 +409,8 @@ class CommunityModel(mesa.Model):
                        self._random_in(np.repeat(np.arange(k), np.minimum(p.survey_sample, self._nbhd_count))))
         tie_trust, tie_willingness = self._tie_means_of(r.trust, r.willingness,
                                                         rows=None if p.survey_sample == 0 else respondents)
-        cohesion = 0.5 * r.trust[respondents] + 0.5 * tie_trust
-        control = 0.5 * r.efficacy[respondents] + 0.5 * tie_willingness
+        cohesion, control = survey.perceptions(r.trust[respondents], r.efficacy[respondents], tie_trust,
+                                               tie_willingness)
         scored = survey.score(survey.answer(cohesion, control, p.survey_noise, self.rng))
         where = nbhd[respondents]
         n_resp = np.bincount(where, minlength=k)

@@ -34,6 +34,17 @@ COHESION = np.array([s == "cohesion" for s, _, _ in ITEMS])
 REVERSED = np.array([r for _, _, r in ITEMS])
 
 
+def perceptions(trust: np.ndarray, efficacy: np.ndarray, tie_trust: np.ndarray, tie_willingness: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Latent (cohesion, informal control) perceptions in [0, 1] from own and ties' attitudes."""
+    return 0.5 * trust + 0.5 * tie_trust, 0.5 * efficacy + 0.5 * tie_willingness
+
+
+def belonging(trust: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
+    """Answers 1-5 to the belonging item, from own trust."""
+    return likert(trust, noise, rng)
+
+
 def likert(latent: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
     """Agreement 1-5 with a statement whose latent agreement is ``latent`` in [0, 1]."""
     return np.clip(np.rint(1 + 4 * latent + rng.normal(0, 4 * noise, latent.shape)), 1, 5).astype(np.int8)
