@@ -114,6 +114,8 @@ class CommunityModel(mesa.Model):
         self.lighting = np.zeros(self.place.n_segments)
         self.founded = np.zeros(k * N_ISSUES, dtype=bool)
         self.hardening_balance = 0.0
+        self._engaged = np.zeros(p.n_residents, dtype=bool)
+        self._near_engaged = np.zeros(p.n_residents, dtype=bool)
         self.crimes: list[pd.DataFrame] = []
         self._records: list[dict[str, np.ndarray]] = []
         self._nbhd_order = np.argsort(self.place.resident_nbhd, kind="stable")
@@ -174,7 +176,7 @@ class CommunityModel(mesa.Model):
         p, r, rng = self.params, self.residents, self.rng
         if conversations.sum() == 0:
             return
-        tied_to_listened = self.network.tied_to(np.flatnonzero(r.stage >= Stage.LISTENED))
+        tied_to_listened = self._tied_to_engaged()
         chosen = []
         for k in np.flatnonzero(conversations):
             members = self._members(k)
@@ -192,6 +194,17 @@ class CommunityModel(mesa.Model):
         speakers = new[r.issue[new] != NO_ISSUE]
         pool = np.flatnonzero((r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
         self._broker(speakers, self._issue_key(speakers), pool, self._issue_key(pool))
+
+    def _tied_to_engaged(self) -> np.ndarray:
+        """Mask of residents tied to anyone past PASSIVE, updated from those newly engaged since last call.
+
+        Exact because nobody returns to PASSIVE and ties are only ever added
+        between residents who are both past it.
+        """
+        engaged = self.residents.stage >= Stage.LISTENED
+        self._near_engaged |= self.network.tied_to(np.flatnonzero(engaged & ~self._engaged))
+        self._engaged = engaged
+        return self._near_engaged
 
     def _broadcast(self, contacts: np.ndarray) -> None:
         p, r, rng = self.params, self.residents, self.rng
