@@ -108,9 +108,9 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
 @fail_cleanly
 def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all five strategies).")] = None,
             steps: Steps = 365, seed: Seed = 0,
-            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 5,
+            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 10,
             set_: Sets = None, out: Out = Path("results/compare")) -> None:
-    """Compare strategies: same replicate seeds for every scenario (paired); table with 95% CIs and figure."""
+    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
     overrides = parse_sets(set_)
     seeds = replicate_seeds(seed, replicates)
@@ -126,7 +126,7 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
                 frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
                 progress.advance(task)
     df = pd.concat(frames, ignore_index=True)
-    runs = summarise(df, ("scenario", "replicate"))
+    runs = paired_prevention(summarise(df, ("scenario", "replicate")), chosen[0].name)
     table = comparison_table(runs, [sc.name for sc in chosen])
     print_comparison(table, f"{len(chosen)} strategies x {replicates} replicates, {steps} days "
                             f"(means with 95% CI)")
@@ -145,8 +145,14 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
     return [int(c.generate_state(1)[0]) for c in children]
 
 
-COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Completed", "foiled": "Foiled",
-            "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £"}
+COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Crimes", "prevented": "Prevented",
+            "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £k"}
+
+
+def paired_prevention(runs: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Add ``prevented``: the reference scenario's completed crimes minus each run's, same replicate seed."""
+    reference_crimes = runs[runs["scenario"] == reference].set_index("replicate")["completed"]
+    return runs.assign(prevented=runs["replicate"].map(reference_crimes) - runs["completed"])
 
 
 def ci95_half_width(sd: float, n: int) -> float:
@@ -170,8 +176,9 @@ def comparison_table(runs: pd.DataFrame, order: list[str], columns: tuple[str, .
 
 def print_comparison(table: pd.DataFrame, title: str) -> None:
     """Rich table of :func:`comparison_table`."""
-    out = Table(title=title, caption="CE = collective efficacy survey score (1-5); crimes and interventions "
-                                     "are totals per run")
+    out = Table(title=title, caption="CE: collective efficacy survey score (1-5). Crimes completed and "
+                                     "interventions: totals per run. Prevented: fewer completed crimes than "
+                                     "the first scenario with the same seed (paired).")
     out.add_column("strategy", no_wrap=True)
     for name in COMPARED.values():
         out.add_column(name)
@@ -179,8 +186,10 @@ def print_comparison(table: pd.DataFrame, title: str) -> None:
         cells = []
         for col in COMPARED:
             ci = row[f"{col}_ci95"]
+            scale = 1000 if col == "cost_gbp" else 1
             fmt = "{:.2f}" if col.startswith("ce") else "{:,.0f}"
-            cells.append(fmt.format(row[col]) + ("" if np.isnan(ci) or ci == 0 else " ± " + fmt.format(ci)))
+            cells.append(fmt.format(row[col] / scale) +
+                         ("" if np.isnan(ci) or ci == 0 else " ± " + fmt.format(ci / scale)))
         out.add_row(row["scenario"], *cells)
     console.print(out)
 

@@ -6,6 +6,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from simulation.cli import app
+from simulation.output import summarise
 
 runner = CliRunner()
 TINY = ["--set", "n_residents=300", "--set", "n_neighbourhoods=2"]
@@ -51,6 +52,10 @@ def test_compare_prints_a_table_with_confidence_intervals(tmp_path):
     assert "listening_led" in result.output and "±" in result.output
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert list(table["scenario"]) == ["baseline", "listening_led"]
+    assert table.loc[0, "prevented"] == 0 and table.loc[0, "prevented_ci95"] == 0
+    runs = summarise(pd.read_parquet(tmp_path / "results.parquet"), ("scenario", "replicate")).set_index(
+        ["scenario", "replicate"])["completed"]
+    assert table.loc[1, "prevented"] == (runs["baseline"] - runs["listening_led"]).mean()
     df = pd.read_parquet(tmp_path / "results.parquet")
     assert df.groupby("scenario")["seed"].unique().map(sorted).map(tuple).nunique() == 1   # paired seeds
     assert (tmp_path / "figure.png").exists()
