@@ -102,13 +102,13 @@ def register(app: typer.Typer) -> None:
               out: Annotated[Path | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
               = None) -> None:
         """Time construction and stepping at each size, against plain Mesa, and fit how cost grows."""
-        from experiments.bench import REFERENCE_SIZES, run_benchmark, write_result
+        from experiments.bench import QUICK_SIZES, REFERENCE_SIZES, run_benchmark, write_result
 
         if out is not None and out.suffix.lower() not in (".json", ".csv"):
             raise ParameterError(f"--out {str(out)!r}: expected a file ending in .json or .csv")
         chosen = parse_sizes(sizes)
         if quick:
-            chosen, steps, reference_steps = [1_000, 10_000], min(steps, 10), min(reference_steps, 2)
+            chosen, steps, reference_steps = list(QUICK_SIZES), min(steps, 10), min(reference_steps, 2)
         with console.status("benchmarking") as status:
             result = run_benchmark(chosen, steps, [n for n in REFERENCE_SIZES if n in chosen and reference_steps],
                                    reference_steps,

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from simulation.cli import Sets, console, fail_cleanly, parse_sets, replicate_seeds
-from simulation.params import ParameterError
 
 Workers = Annotated[int, typer.Option("--workers", min=1, max=512, help="Local worker processes.")]
 Scheduler = Annotated[str | None, typer.Option(
@@ -49,7 +49,8 @@ def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file 
                       f"{resume_hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except SweepIncomplete as err:
-        console.print(f"[red]error:[/red] {err}; continue with: {resume_hint}", highlight=False, soft_wrap=True)
+        console.print(f"[red]error:[/red] {escape(str(err))}; continue with: {resume_hint}", highlight=False,
+                      soft_wrap=True)
         raise typer.Exit(1) from None
     console.print(f"done: {len(final['runs'])} runs in {out}; next: saferstreets report {out}")
 
@@ -69,10 +70,7 @@ def report(directory: Annotated[Path, typer.Argument(help="Results directory of 
 
     info, df = load_runs(directory)
     out = out or directory / "report"
-    table, advice, shown = build_report(df, info, out, tuple(outcome or HEADLINE), precision)
-    unknown = sorted(set(outcome or ()) - set(table["outcome"]))
-    if unknown:
-        raise ParameterError(f"--outcome {unknown[0]!r}: expected one of {', '.join(dict.fromkeys(table['outcome']))}")
+    table, advice, shown, written = build_report(df, info, out, tuple(outcome or HEADLINE), precision)
     done, planned = df.groupby(["scenario", *info["grid"], "replicate"]).ngroups, len(info["runs"])
     if done < planned:
         console.print(f"[yellow]note:[/yellow] {done} of {planned} runs finished; finish with saferstreets sweep "
@@ -80,7 +78,7 @@ def report(directory: Annotated[Path, typer.Argument(help="Results directory of 
     print_effects(table, info, shown)
     for line in advice:
         console.print("  " + line, highlight=False, soft_wrap=True)
-    console.print(f"wrote {out}/report.csv, runs.csv, timeseries.png, distributions.png, replicates.png")
+    console.print(f"wrote {out}/{', '.join(written)}")
 
 
 def print_effects(table: pd.DataFrame, info: dict, shown: tuple[str, ...]) -> None:
@@ -131,14 +129,22 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
                 ) -> None:
     """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
     from experiments.sensitivity import DEFAULT_PARAMS, parse_bounds, problem, run_analysis
+    from experiments.sweep import SweepIncomplete
     from simulation.scenarios import load_scenario
 
-    fixed = parse_sets(set_ if set_ is not None else ["n_residents=500"])
+    fixed = {"n_residents": 500, **parse_sets(set_)}
     prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
     chosen = load_scenario(scenario)
     reference = None if versus == "none" else load_scenario(versus)
-    table, _ = run_analysis(method, chosen, reference, prob, outcome, samples, replicate_seeds(seed, replicates),
-                            steps, fixed, out, seed, workers, scheduler)
+    try:
+        table, _ = run_analysis(method, chosen, reference, prob, outcome, samples,
+                                replicate_seeds(seed, replicates), steps, fixed, out, seed, workers, scheduler)
+    except KeyboardInterrupt:
+        console.print("[yellow]interrupted[/yellow]: no indices computed", highlight=False)
+        raise typer.Exit(130) from None
+    except SweepIncomplete as err:
+        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     shown = Table("parameter", "range", *[c for c in table if c != "parameter"],
                   title=f"{method} sensitivity of {outcome} ({chosen.name}"
                         f"{' - ' + reference.name if reference else ''}), {steps} days")

@@ -101,7 +101,3 @@ class MesaReference(mesa.Model):
     def step(self) -> None:
         """One day: every resident steps once, in random order."""
         self.agents.shuffle_do("step")
-
-    def active_share(self) -> float:
-        """Share of residents in an action group."""
-        return float(np.mean([a.active for a in self.agents]))

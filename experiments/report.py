@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from simulation.output import SUMS, area_series, plot_series, write_atomic
+from simulation.params import ParameterError
 
 HEADLINE = ("collective_efficacy_end", "completed_total", "interventions_total", "cost_gbp_total")
 CONFIDENCE = 0.95
@@ -178,19 +179,30 @@ def plot_precision(table: pd.DataFrame, info: dict[str, Any], names: tuple[str, 
 
 
 def build_report(df: pd.DataFrame, info: dict[str, Any], out: Path, outcomes: tuple[str, ...] = HEADLINE,
-                 precision: float = 0.25) -> tuple[pd.DataFrame, list[str], tuple[str, ...]]:
-    """Write report.csv, runs.csv and figures to ``out``; return the effects table, advice and shown outcomes."""
+                 precision: float = 0.25) -> tuple[pd.DataFrame, list[str], tuple[str, ...], list[str]]:
+    """Write report.csv, runs.csv and figures to ``out``.
+
+    Returns the effects table, advice, the outcomes shown and the names of the files written.
+    An unknown requested outcome raises :class:`ParameterError` before anything is written.
+    """
     area = area_frame(df, info)
     per_run = run_outcomes(area, info)
     table = effects(per_run, info)
+    unknown = [o for o in outcomes if o not in per_run]
+    if unknown and outcomes != HEADLINE:
+        raise ParameterError(f"--outcome {unknown[0]!r}: expected one of "
+                             f"{', '.join(dict.fromkeys(table['outcome']))}")
     shown = tuple(o for o in outcomes if o in per_run)
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "report.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_atomic(out / "runs.csv", lambda tmp: per_run.to_csv(tmp, index=False))
+    written = ["report.csv", "runs.csv"]
     if {"collective_efficacy", "completed", "interventions"} <= set(area):
         labelled = area.assign(label=labels(area, info))
         plot_series(labelled, out / "timeseries.png", hue="label", title=info["experiment"])
+        written.append("timeseries.png")
     if shown:
         plot_distributions(per_run, info, shown, out / "distributions.png")
         plot_precision(table, info, shown, out / "replicates.png")
-    return table, advice(table, info, shown, precision), shown
+        written += ["distributions.png", "replicates.png"]
+    return table, advice(table, info, shown, precision), shown, written

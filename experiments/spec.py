@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from simulation.cli import replicate_seeds
-from simulation.params import ParameterError, Params, check_keys
+from simulation.params import ParameterError, Params, check_keys, coerce
 from simulation.scenarios import Scenario, load_scenario
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
@@ -224,13 +224,24 @@ def _grid(data: dict[str, Any], source: str) -> dict[str, tuple[Any, ...]]:
     check_keys(grid, where=f"{source}: [grid] ")
     out = {}
     for key, values in grid.items():
+        if key in model_columns():
+            raise ParameterError(f"{source}: [grid] {key}: this parameter is also a results column, so it "
+                                 "cannot be a grid column; vary it with one scenario file per value instead")
         if not isinstance(values, list) or not values:
             raise ParameterError(f"{source}: [grid] {key}={values!r}: expected a non-empty list of values, "
                                  f"e.g. {key} = [a, b, c]")
-        if len({json.dumps(v) for v in values}) < len(values):
+        if len({json.dumps(v) for v in _typed(key, values, source)}) < len(values):
             raise ParameterError(f"{source}: [grid] {key} lists a value twice: {values!r}")
         out[key] = tuple(values)
     return out
+
+
+def _typed(key: str, values: list[Any], source: str) -> list[Any]:
+    """Grid values converted to the parameter's type (so 2 and 2.0 count as the same value)."""
+    try:
+        return [coerce(key, v) for v in values]
+    except ParameterError as err:
+        raise ParameterError(f"{source}: [grid] {err}") from None
 
 
 def _metrics(data: dict[str, Any], level: str, source: str) -> tuple[str, ...]:

@@ -74,7 +74,7 @@ def open_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[tu
             raise ParameterError("--scheduler needs Dask: pip install -e '.[dask]'") from None
         try:
             client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as err:
+        except (OSError, TimeoutError, ValueError) as err:
             raise ParameterError(f"--scheduler {scheduler}: cannot connect ({err}); start one with "
                                  "'dask scheduler --port 8786' and give its tcp://HOST:PORT address") from None
         try:
@@ -141,7 +141,7 @@ def sweep(experiment: Experiment, out: Path, workers: int = 1, scheduler: str | 
     out = Path(out)
     manifest_path = out / "manifest.json"
     prior = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
-    if prior and not resume:
+    if prior and not resume and any((out / "runs").glob("*.parquet")):
         raise ParameterError(f"--out {out} already holds a sweep ({prior.get('experiment')}); add --resume to "
                              "continue it, or choose another --out")
     if prior and prior.get("experiment_sha256") != experiment.sha256:

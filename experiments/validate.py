@@ -22,7 +22,6 @@ from simulation.cli import replicate_seeds
 from simulation.model import CommunityModel
 from simulation.params import Params
 from simulation.scenarios import load_scenario
-from simulation.state import Stage
 
 VALIDATION_AREA: dict[str, Any] = {"n_residents": 20_000, "n_neighbourhoods": 25}
 """Baseline area for validation: 1,000 street segments in 25 neighbourhoods."""

@@ -11,6 +11,7 @@ import pandas as pd
 import typer
 from scipy import stats
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -39,7 +40,7 @@ def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except ParameterError as err:
-            console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+            console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
     return wrapper
 

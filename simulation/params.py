@@ -316,6 +316,17 @@ def parse_value(name: str, text: str) -> Any:
         raise ParameterError(f"{name}={text!r}: expected {allowed(name)}") from None
 
 
+def coerce(name: str, value: Any) -> Any:
+    """``value`` checked and converted for parameter ``name`` (ints accepted for floats)."""
+    check_keys({name: value})
+    return _coerce(FIELDS[name], value)
+
+
+def kind(name: str) -> type:
+    """The Python type of parameter ``name`` (int, float, str or bool)."""
+    return _type(FIELDS[name])
+
+
 def _type(f: dataclasses.Field) -> type:
     return {"int": int, "float": float, "str": str, "bool": bool}[str(f.type)]
 

@@ -97,9 +97,10 @@ def test_mobilised_counts_those_active_after_being_listened_to():
 
 
 def test_validate_runs_every_check_on_a_small_area():
-    checks = validate(steps=60, seed=1, replicates=1, overrides={"n_residents": 1500, "n_neighbourhoods": 4})
+    checks = validate(steps=120, seed=1, replicates=1, overrides={"n_residents": 8000, "n_neighbourhoods": 4})
     assert len(checks) == 5
     assert all(c.source and c.band for c in checks)
+    assert all(np.isfinite(c.value) for c in checks)
 
 
 def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulation.params import FIELDS, ParameterError, Params, parse_value, spec
+from simulation.params import kind as param_kind
 
 UI_CAPS: dict[str, tuple[float, float]] = {
     "n_residents": (100, 3000),
@@ -67,8 +68,11 @@ class Control:
             if value not in self.choices:
                 raise ParameterError(f"{self.name}={value!r}: expected one of {', '.join(self.choices)}")
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not self.lo <= value <= self.hi:
-            raise ParameterError(f"{self.name}={value!r}: expected a number in [{self.lo:g}, {self.hi:g}] "
+        whole = self.kind is not int or (isinstance(value, (int, float)) and float(value).is_integer())
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not whole or \
+                not self.lo <= value <= self.hi:
+            number = "a whole number" if self.kind is int else "a number"
+            raise ParameterError(f"{self.name}={value!r}: expected {number} in [{self.lo:g}, {self.hi:g}] "
                                  f"({spec(self.name).unit})")
         return int(value) if self.kind is int else float(value)
 
@@ -88,7 +92,7 @@ def control(name: str, default: Any = None) -> Control:
     if name not in FIELDS:
         raise ParameterError(f"unknown parameter '{name}'")
     s = spec(name)
-    kind = {"int": int, "float": float, "str": str, "bool": bool}[str(FIELDS[name].type)]
+    kind = param_kind(name)
     value = getattr(Params(), name) if default is None else default
     label = LABELS.get(name, f"{name.replace('_', ' ').capitalize()} ({s.unit})")
     if s.choices:

@@ -86,7 +86,7 @@ class TrainerModel(CommunityModel):
 
 def draw_map(model: TrainerModel) -> Figure:
     """The neighbourhood map: ties, residents by stage, organisers, hardened homes, recent crime."""
-    r, place, xy = model.residents, model.place, model.place.resident_xy
+    r, xy = model.residents, model.place.resident_xy
     fig = Figure(figsize=(7.2, 6.6), dpi=DPI)
     ax = fig.add_axes((0.01, 0.13, 0.98, 0.82))
     ax.add_collection(LineCollection(model.initial_segments, colors="#9a9a9a", linewidths=0.3, alpha=0.25))

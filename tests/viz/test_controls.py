@@ -54,7 +54,7 @@ def test_model_params_are_valid_for_solaraviz() -> None:
 
 
 def test_out_of_range_and_unknown_values_name_the_field() -> None:
-    with pytest.raises(ParameterError, match=r"n_residents=5000: expected a number in \[100, 3000\]"):
+    with pytest.raises(ParameterError, match=r"n_residents=5000: expected a whole number in \[100, 3000\]"):
         check_overrides({"n_residents": 5000})
     with pytest.raises(ParameterError, match="organising='shouting'"):
         check_overrides({"organising": "shouting"})

@@ -80,7 +80,9 @@ def test_page_runs_a_comparison_in_the_background() -> None:
     assert "300 households, 90 days, 2 replicates: 6 runs" in str(rc.find(v.Html).widgets)
     rc.find(v.Btn, children=["Run comparison"]).widget.click()
     rc.find(ipywidgets.Image).wait_for(timeout=30)
-    assert "| listening_led |" in repr(rc.find(v.Html).widgets) or "listening_led" in repr(rc.find(ipywidgets.HTML))
+    templates = [w.get_state().get("template") for w in rc.find(v.VuetifyTemplate).widgets]
+    tables = [t for t in templates if isinstance(t, str) and "<table" in t]
+    assert tables and "<td>listening_led</td>" in tables[0] and "<td>baseline</td>" in tables[0]
     assert len([w for w in rc.find(v.Btn).widgets if "Download" in str(w.children)]) == 3
 
 
