@@ -16,13 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from simulation.output import SUMS, area_series, plot_series, write_atomic
+from simulation.output import SUMS, area_series, ci95_half_width, plot_series, t95, write_atomic
 from simulation.params import ParameterError
 
 HEADLINE = ("collective_efficacy_end", "completed_total", "interventions_total", "cost_gbp_total")
-CONFIDENCE = 0.95
 
 
 def is_flow(metric: str) -> bool:
@@ -55,9 +53,7 @@ def t_interval(values: np.ndarray) -> tuple[float, float]:
     """Mean and half-width of its 95% t confidence interval (nan with fewer than 2 values)."""
     n = len(values)
     mean = float(np.mean(values)) if n else math.nan
-    if n < 2:
-        return mean, math.nan
-    return mean, float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * np.std(values, ddof=1) / math.sqrt(n))
+    return mean, ci95_half_width(float(np.std(values, ddof=1)), n) if n > 1 else math.nan
 
 
 def effects(outcomes: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
@@ -93,7 +89,7 @@ def _ratio(x: np.ndarray, b: np.ndarray) -> tuple[float, float]:
         return ratio, math.nan
     cov = np.cov(x, b, ddof=1)
     var = (cov[0, 0] + ratio**2 * cov[1, 1] - 2 * ratio * cov[0, 1]) / (n * np.mean(b) ** 2)
-    return ratio, float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * math.sqrt(max(var, 0.0)))
+    return ratio, float(t95(n) * math.sqrt(max(var, 0.0)))
 
 
 def replicates_needed(sd: float, target: float) -> int:
@@ -101,7 +97,7 @@ def replicates_needed(sd: float, target: float) -> int:
     if not (sd > 0 and target > 0):
         return 2
     n = max(2, math.ceil((1.96 * sd / target) ** 2))
-    while stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n) > target:
+    while t95(n) * sd / math.sqrt(n) > target:
         n += 1
     return n
 
@@ -169,7 +165,7 @@ def plot_precision(table: pd.DataFrame, info: dict[str, Any], names: tuple[str, 
     for ax, name in zip(axes[0], names):
         chosen = rows[(rows["outcome"] == name) & (rows["diff_sd"] > 0)]
         for label, sd in zip(labels(chosen, info), chosen["diff_sd"]):
-            ax.plot(ns, stats.t.ppf(0.5 + CONFIDENCE / 2, ns - 1) * sd / np.sqrt(ns), label=label)
+            ax.plot(ns, t95(ns) * sd / np.sqrt(ns), label=label)
         ax.axvline(info["replicates"], color="grey", linestyle=":")
         ax.set(xscale="log", yscale="log", xlabel="replicates", title=f"CI half-width: {name} effect")
     axes[0][0].legend(fontsize=7)

@@ -9,14 +9,14 @@ from typing import Annotated, Any, Callable
 import numpy as np
 import pandas as pd
 import typer
-from scipy import stats
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from simulation.model import CommunityModel, resolve_seed
-from simulation.output import area_series, manifest, plot_series, summarise, write_json, write_parquet
+from simulation.output import (area_series, comparison_table, manifest, paired_prevention, plot_series, summarise,
+                               write_json, write_parquet)
 from simulation.params import FIELDS, ParameterError, Params, allowed, parse_value, spec
 from simulation.scenarios import load_scenario, scenario_names
 
@@ -127,8 +127,8 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
                 frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
                 progress.advance(task)
     df = pd.concat(frames, ignore_index=True)
-    runs = paired_prevention(summarise(df, ("scenario", "replicate")), chosen[0].name)
-    table = comparison_table(runs, [sc.name for sc in chosen])
+    runs = paired_prevention(summarise(df, ("scenario", "replicate")), "scenario", chosen[0].name)
+    table = comparison_table(runs, "scenario", [sc.name for sc in chosen], tuple(COMPARED))
     print_comparison(table, f"{len(chosen)} strategies x {replicates} replicates, {steps} days "
                             f"(means with 95% CI)")
     write_parquet(df, out / "results.parquet")
@@ -150,33 +150,8 @@ COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Crimes",
             "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £k"}
 
 
-def paired_prevention(runs: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """Add ``prevented``: the reference scenario's completed crimes minus each run's, same replicate seed."""
-    reference_crimes = runs[runs["scenario"] == reference].set_index("replicate")["completed"]
-    return runs.assign(prevented=runs["replicate"].map(reference_crimes) - runs["completed"])
-
-
-def ci95_half_width(sd: float, n: int) -> float:
-    """Half-width of the 95% t-interval of a mean of ``n`` values with standard deviation ``sd``."""
-    return float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 else float("nan")
-
-
-def comparison_table(runs: pd.DataFrame, order: list[str], columns: tuple[str, ...] = tuple(COMPARED)
-                     ) -> pd.DataFrame:
-    """Mean and 95% t-interval half-width of each outcome column per scenario, in ``order``."""
-    agg = runs.groupby("scenario")[list(columns)].agg(["mean", "std", "count"])
-    rows = []
-    for name in order:
-        row: dict[str, Any] = {"scenario": name}
-        for col in columns:
-            row[col] = agg.loc[name, (col, "mean")]
-            row[f"{col}_ci95"] = ci95_half_width(agg.loc[name, (col, "std")], int(agg.loc[name, (col, "count")]))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def print_comparison(table: pd.DataFrame, title: str) -> None:
-    """Rich table of :func:`comparison_table`."""
+    """Rich table of :func:`~simulation.output.comparison_table`."""
     out = Table(title=title, caption="CE: collective efficacy survey score (1-5). Crimes completed and "
                                      "interventions: totals per run. Prevented: fewer completed crimes than "
                                      "the first scenario with the same seed (paired).")

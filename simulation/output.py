@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from simulation.params import Params
 
@@ -88,6 +89,38 @@ def write_json(data: dict[str, Any], path: Path) -> None:
 AVERAGES = ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "efficacy", "fear", "willingness",
             "mean_degree", "clustering", "largest_component_share")
 """Per-neighbourhood columns that are averages over residents (the rest are counts)."""
+
+
+def t95(n: int | np.ndarray) -> float | np.ndarray:
+    """Two-sided 95% quantile of Student's t for the mean of ``n`` values (``n - 1`` degrees of freedom)."""
+    return stats.t.ppf(0.975, np.asarray(n) - 1)
+
+
+def ci95_half_width(sd: float, n: int) -> float:
+    """Half-width of the 95% t-interval of a mean of ``n`` values with standard deviation ``sd``."""
+    return float(t95(n) * sd / np.sqrt(n)) if n > 1 else float("nan")
+
+
+def paired_prevention(runs: pd.DataFrame, by: str, reference: str) -> pd.DataFrame:
+    """Add ``prevented``: completed crimes of the ``reference`` run with the same replicate minus each run's.
+
+    ``by`` names the column holding the scenario (or strategy) of each run.
+    """
+    reference_crimes = runs[runs[by] == reference].set_index("replicate")["completed"]
+    return runs.assign(prevented=runs["replicate"].map(reference_crimes) - runs["completed"])
+
+
+def comparison_table(runs: pd.DataFrame, by: str, order: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Per value of ``by`` (in ``order``): the mean of each column and its 95% t-interval half-width (``_ci95``)."""
+    agg = runs.groupby(by)[list(columns)].agg(["mean", "std", "count"])
+    rows = []
+    for name in order:
+        row: dict[str, Any] = {by: name}
+        for col in columns:
+            row[col] = agg.loc[name, (col, "mean")]
+            row[f"{col}_ci95"] = ci95_half_width(agg.loc[name, (col, "std")], int(agg.loc[name, (col, "count")]))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def area_series(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:

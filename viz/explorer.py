@@ -16,9 +16,9 @@ import solara
 import solara.lab
 from matplotlib.figure import Figure
 
-from simulation.cli import ci95_half_width, replicate_seeds
+from simulation.cli import replicate_seeds
 from simulation.model import CommunityModel
-from simulation.output import summarise
+from simulation.output import comparison_table, paired_prevention, summarise
 from simulation.params import ParameterError, Params
 from simulation.scenarios import load_scenario, scenario_names
 from viz.controls import HORIZON_DAYS, REPLICATES, SEED_MAX, check_whole, control
@@ -129,23 +129,18 @@ def run_comparison(setup: Setup, on_progress: Callable[[float], None] = lambda _
             rows.append(summarise(model.results()).assign(strategy=strategy.name, replicate=rep, seed=seed))
             on_progress(100 * (i * len(seeds) + rep + 1) / (len(strategies) * len(seeds)))
     runs = pd.concat(rows, ignore_index=True)
-    baseline = runs[runs["strategy"] == BASELINE].set_index("replicate")["completed"]
-    runs["prevented"] = runs["replicate"].map(baseline) - runs["completed"]
+    runs = paired_prevention(runs, "strategy", BASELINE)
     runs["prevented_per_1000"] = runs["prevented"] / (runs["cost_gbp"] / 1000).where(runs["cost_gbp"] > 0)
     return Comparison(setup, runs, summary_table(runs, [s.name for s in strategies]))
 
 
 def summary_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Mean and 95% t-interval of each outcome per strategy."""
-    stats = runs.groupby("strategy", sort=False)[list(OUTCOMES)].agg(["mean", "std", "count"])
-    out = pd.DataFrame(index=pd.Index(order, name="strategy"))
+    """Mean and 95% t-interval (``_low``, ``_high``) of each outcome per strategy."""
+    table = comparison_table(runs, "strategy", order, tuple(OUTCOMES))
     for col in OUTCOMES:
-        half = pd.Series([ci95_half_width(sd, int(n)) for sd, n in zip(stats[(col, "std")], stats[(col, "count")])],
-                         index=stats.index)
-        out[col] = stats[(col, "mean")]
-        out[f"{col}_low"] = stats[(col, "mean")] - half
-        out[f"{col}_high"] = stats[(col, "mean")] + half
-    return out.reset_index()
+        half = table.pop(f"{col}_ci95")
+        table[f"{col}_low"], table[f"{col}_high"] = table[col] - half, table[col] + half
+    return table[["strategy", *(c for col in OUTCOMES for c in (col, f"{col}_low", f"{col}_high"))]]
 
 
 def draw_comparison(result: Comparison) -> Figure:
