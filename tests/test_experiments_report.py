@@ -10,6 +10,7 @@ from scipy import stats
 from experiments.report import build_report, effects, replicates_needed, run_outcomes, t_interval
 from experiments.spec import experiment_from_mapping
 from experiments.sweep import load_runs, sweep
+from simulation.params import ParameterError
 
 INFO = {"grid": [], "baseline": "base", "metrics": ["completed", "collective_efficacy"]}
 
@@ -64,3 +65,14 @@ def test_neighbourhood_level_reports_the_same_numbers_as_area_level(tmp_path: Pa
         tables.append(build_report(df, info, tmp_path / level / "report")[0])
     pd.testing.assert_frame_equal(tables[0], tables[1])
     assert (tmp_path / "area" / "report" / "report.csv").is_file()
+
+
+def test_unknown_outcome_is_rejected_before_anything_is_written(tmp_path: Path) -> None:
+    spec = {"seed": 4, "replicates": 2, "steps": 5, "scenarios": ["baseline"], "params": {"n_residents": 200}}
+    sweep(experiment_from_mapping(spec), tmp_path / "s")
+    info, df = load_runs(tmp_path / "s")
+    with pytest.raises(ParameterError, match="--outcome 'crimes': expected one of .*completed_total"):
+        build_report(df, info, tmp_path / "report", ("crimes",))
+    assert not (tmp_path / "report").exists()
+    written = build_report(df, info, tmp_path / "report")[3]
+    assert {p.name for p in (tmp_path / "report").iterdir()} == set(written)

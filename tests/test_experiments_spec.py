@@ -97,3 +97,18 @@ def test_cli_rejects_bad_file_with_one_line_and_runs_nothing(tmp_path: Path) -> 
     assert "p_join=2.0: expected a number in [0, 1]" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_grid_values_are_compared_after_type_conversion() -> None:
+    assert "n_organisers lists a value twice" in bad(grid={"n_organisers": [2, 2.0]})
+    assert "[grid] n_organisers='x': expected an integer" in bad(grid={"n_organisers": [2, "x"]})
+
+
+def test_grid_key_that_is_also_a_results_column_is_rejected() -> None:
+    assert "[grid] mean_degree: this parameter is also a results column" in bad(grid={"mean_degree": [4.0, 8.0]})
+
+
+def test_bad_scheduler_address_is_a_one_line_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["sweep", "quick", "--scheduler", "foo", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "--scheduler foo: cannot connect" in result.output
+    assert "Traceback" not in result.output
