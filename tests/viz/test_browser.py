@@ -41,12 +41,12 @@ def test_trainer_demo_steps_plays_and_resets_with_slider_values(viz_server: str,
 
 def test_trainer_bad_seed_shows_a_message(viz_server: str, page: Page) -> None:
     page.goto(viz_server)
+    expect(page.get_by_text(re.compile(r"^Time: 0(\.0)?$"))).to_be_visible(timeout=30_000)
     seed = page.get_by_label("Random seed")
-    expect(seed).to_be_visible(timeout=30_000)
-    seed.fill("abc")
-    seed.press("Tab")                      # the text box sends its value to the server on blur
     message = page.get_by_text("seed='abc': expected a whole number")
     for _ in range(3):                     # under load the value can reach the server after the click
+        seed.fill("abc")
+        seed.press("Enter")                # sends the value; SolaraViz then redraws the box with its default
         page.get_by_role("button", name="Reset").click()
         if _appears(message):
             break
