@@ -1,6 +1,6 @@
 """``saferstreets bench``: the performance benchmark (see :mod:`experiments.bench`).
 
-:mod:`simulation.cli` is imported inside the functions because it imports this
+:mod:`experiments.cli` is imported inside the functions because it imports this
 module at its end (importing this module first must not be circular).
 """
 
@@ -30,7 +30,7 @@ def parse_sizes(text: str) -> list[int]:
 
 def print_result(result: dict[str, Any]) -> None:
     """Rich tables of the benchmark, the comparison with plain Mesa and the targets."""
-    from simulation.cli import console
+    from experiments.cli import console
 
     rows = result["rows"]
     table = Table("residents", "ties", "degree", "build s", "ms/step", "CPU ms", "res-steps/s", "RSS MB",
@@ -87,7 +87,7 @@ def target_lines(result: dict[str, Any]) -> list[str]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``bench`` command to ``app``."""
-    from simulation.cli import Seed, console, fail_cleanly
+    from experiments.cli import Seed, console, fail_cleanly
 
     @app.command()
     @fail_cleanly

@@ -1,156 +1,226 @@
-"""``saferstreets sweep``, ``report`` and ``sensitivity``: experiments on the command line."""
+"""The ``saferstreets`` command line (typer + rich): the top of the code, importing everything below it.
+
+Commands import the model, numpy and pandas inside their bodies, so
+``saferstreets --help`` and ``saferstreets scenarios`` start fast.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Callable
 
-import pandas as pd
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from simulation.cli import Sets, console, fail_cleanly, parse_sets, replicate_seeds
+from simulation.params import FIELDS, ParameterError, Params, allowed, parse_value, spec
+from simulation.scenarios import load_scenario, scenario_names
 
-Workers = Annotated[int, typer.Option("--workers", min=1, max=512, help="Local worker processes.")]
-Scheduler = Annotated[str | None, typer.Option(
-    "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
-    help="Dask scheduler address tcp://HOST:PORT (needs the dask extra); overrides --workers.")]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from simulation.model import CommunityModel
+
+app = typer.Typer(help="saferstreets: community organising, collective efficacy and acquisitive crime.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+console = Console()
+DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "target_hardening", "combined")
+
+Steps = Annotated[int, typer.Option("--steps", min=1, max=5 * 365, help="Days to simulate (1-1825).")]
+Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (whole number >= 0).")]
+Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
+Out = Annotated[Path, typer.Option("--out", help="Directory for results, figure and manifest.")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add the experiment commands to the ``saferstreets`` app."""
-    app.command()(sweep)
-    app.command()(report)
-    app.command()(sensitivity)
+def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn input errors into a one-line message and exit code 2 (no traceback)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ParameterError as err:
+            console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    return wrapper
 
 
+def parse_sets(sets: list[str] | None) -> dict[str, Any]:
+    """``["key=value", ...]`` to typed overrides, validated against :class:`Params`."""
+    overrides: dict[str, Any] = {}
+    for item in sets or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--set {item!r}: expected key=value, e.g. --set n_organisers=4")
+        overrides[key.strip()] = parse_value(key.strip(), value.strip())
+    return overrides
+
+
+def simulate(model: CommunityModel, steps: int, label: str) -> CommunityModel:
+    """Step ``model`` with a progress bar (shown on long runs)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True,
+                  disable=steps * model.params.n_residents < 2_000_000) as progress:
+        task = progress.add_task(label, total=steps)
+        for _ in range(steps):
+            model.step()
+            progress.advance(task)
+    return model
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios."""
+    table = Table("scenario", "description", title="Scenarios (scenarios/*.toml)")
+    for name in scenario_names():
+        table.add_row(name, load_scenario(name).description)
+    console.print(table)
+
+
+@app.command()
+def params() -> None:
+    """List every parameter with default, allowed values, unit and source."""
+    table = Table("parameter", "default", "allowed", "meaning", "source", title="Parameters")
+    defaults = Params()
+    for name in FIELDS:
+        table.add_row(name, repr(getattr(defaults, name)), allowed(name), spec(name).doc, spec(name).source)
+    console.print(table)
+
+
+@app.command()
 @fail_cleanly
-def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file or shipped example name.")],
-          workers: Workers = 1, scheduler: Scheduler = None,
-          out: Annotated[Path | None, typer.Option("--out", help="Results directory "
-                                                   "(default: results/<experiment name>).")] = None,
-          resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False) -> None:
-    """Run an experiment: one Parquet file per run in OUT/runs/, plus OUT/manifest.json."""
-    from experiments.spec import load_experiment
-    from experiments.sweep import SweepIncomplete, sweep as run_sweep
+def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
+        steps: Steps = 365, seed: Seed = 0, set_: Sets = None,
+        out: Out = Path("results/run")) -> None:
+    """Run one scenario; print a summary; write results.parquet, crimes.parquet, figure.png, manifest.json."""
+    from simulation.model import CommunityModel
+    from simulation.output import area_series, manifest, plot_series, summarise, write_json, write_parquet
 
-    chosen = load_experiment(experiment)
-    out = out or Path("results") / chosen.name
-    where = f"Dask at {scheduler}" if scheduler else f"{workers} local process(es)"
-    total = len(chosen.scenarios) * len(chosen.points()) * chosen.replicates
-    console.print(f"{chosen.name}: {total} runs of {chosen.steps} days on {where} -> {out}")
-    backend = f" --scheduler {scheduler}" if scheduler else f" --workers {workers}" if workers > 1 else ""
-    resume_hint = f"saferstreets sweep {experiment} --out {out}{backend} --resume"
-    try:
-        final = run_sweep(chosen, out, workers=workers, scheduler=scheduler, resume=resume, console=console)
-    except KeyboardInterrupt:
-        console.print(f"[yellow]interrupted[/yellow]: finished runs are saved in {out}/runs; continue with: "
-                      f"{resume_hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
-    except SweepIncomplete as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}; continue with: {resume_hint}", highlight=False,
-                      soft_wrap=True)
-        raise typer.Exit(1) from None
-    console.print(f"done: {len(final['runs'])} runs in {out}; next: saferstreets report {out}")
+    chosen = load_scenario(scenario)
+    model = simulate(CommunityModel(chosen.params, rng=seed, **parse_sets(set_)), steps, chosen.name)
+    df = model.results()
+    print_summary(summarise(df).assign(scenario=chosen.name), f"{chosen.name}: {steps} days, seed {seed}")
+    write_parquet(df, out / "results.parquet")
+    write_parquet(model.crime_log(), out / "crimes.parquet")
+    plot_series(area_series(df), out / "figure.png", title=chosen.name)
+    write_json(manifest(scenario=chosen.name, seed=model.seed, steps=steps, params=model.params.to_dict(),
+                        overrides=model.params.diff(chosen.params)), out / "manifest.json")
+    console.print(f"wrote {out}/results.parquet, crimes.parquet, figure.png, manifest.json")
 
 
+@app.command()
 @fail_cleanly
-def report(directory: Annotated[Path, typer.Argument(help="Results directory of a sweep.")],
-           out: Annotated[Path | None, typer.Option("--out", help="Report directory "
-                                                    "(default: DIRECTORY/report).")] = None,
-           outcome: Annotated[list[str] | None, typer.Option(
-               "--outcome", help="Outcome shown in the table (repeatable), e.g. completed_total.")] = None,
-           precision: Annotated[float, typer.Option(
-               min=0.001, max=10, help="Replicate advice: n to know each effect within this share of itself.")
-                                ] = 0.25) -> None:
-    """Means with 95% CIs, paired effects vs the baseline, CSV and figures for a sweep."""
-    from experiments.report import HEADLINE, build_report
-    from experiments.sweep import load_runs
+def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all five strategies).")] = None,
+            steps: Steps = 365, seed: Seed = 0,
+            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 10,
+            set_: Sets = None, out: Out = Path("results/compare")) -> None:
+    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
+    import pandas as pd
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    info, df = load_runs(directory)
-    out = out or directory / "report"
-    table, advice, shown, written = build_report(df, info, out, tuple(outcome or HEADLINE), precision)
-    done, planned = df.groupby(["scenario", *info["grid"], "replicate"]).ngroups, len(info["runs"])
-    if done < planned:
-        console.print(f"[yellow]note:[/yellow] {done} of {planned} runs finished; finish with saferstreets sweep "
-                      f"--resume", highlight=False)
-    print_effects(table, info, shown)
-    for line in advice:
-        console.print("  " + line, highlight=False, soft_wrap=True)
-    console.print(f"wrote {out}/{', '.join(written)}")
+    from simulation.model import CommunityModel
+    from simulation.output import (area_series, comparison_table, manifest, paired_prevention, plot_series,
+                                   summarise, write_json, write_parquet)
+    from simulation.replicates import replicate_seeds
+
+    chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
+    overrides = parse_sets(set_)
+    seeds = replicate_seeds(seed, replicates)
+    frames = []
+    total = len(chosen) * replicates
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("runs", total=total)
+        for sc in chosen:
+            for rep, rep_seed in enumerate(seeds):
+                model = CommunityModel(sc.params, rng=rep_seed, **overrides)
+                model.run_for(steps)
+                frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
+                progress.advance(task)
+    df = pd.concat(frames, ignore_index=True)
+    runs = paired_prevention(summarise(df, ("scenario", "replicate")), "scenario", chosen[0].name)
+    table = comparison_table(runs, "scenario", [sc.name for sc in chosen], tuple(COMPARED))
+    print_comparison(table, f"{len(chosen)} strategies x {replicates} replicates, {steps} days "
+                            f"(means with 95% CI)")
+    write_parquet(df, out / "results.parquet")
+    table.to_csv(out / "comparison.csv", index=False)
+    plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
+                title="Strategy comparison")
+    write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
+                        replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
 
 
-def print_effects(table: pd.DataFrame, info: dict, shown: tuple[str, ...]) -> None:
-    """Rich table: mean ± CI half-width, difference and ratio vs the baseline with 95% CIs."""
-    from experiments.report import labels
+COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Crimes", "prevented": "Prevented",
+            "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £k"}
 
-    rows = table[table["outcome"].isin(shown)]
-    out = Table("scenario", "outcome", "mean ± 95% CI", f"- {info['baseline']} [95% CI]", "ratio [95% CI]",
-                title=f"{info['experiment']}: {info['replicates']} replicates, {info['steps']} days")
-    for label, part in rows.groupby(labels(rows, info), sort=False):
-        for i, name in enumerate(shown):
-            row = part[part["outcome"] == name].iloc[0]
-            effect = row["scenario"] != info["baseline"]
-            out.add_row(label if i == 0 else "", name, f"{_num(row['mean'])} ± {_num(row['half_width'])}",
-                        f"{_num(row['diff'])} [{_num(row['diff_low'])}, {_num(row['diff_high'])}]" if effect else "",
-                        f"{_num(row['ratio'])} [{_num(row['ratio_low'])}, {_num(row['ratio_high'])}]"
-                        if effect else "", end_section=i == len(shown) - 1)
+
+def print_comparison(table: pd.DataFrame, title: str) -> None:
+    """Rich table of :func:`~simulation.output.comparison_table`."""
+    import numpy as np
+
+    out = Table(title=title, caption="CE: collective efficacy survey score (1-5). Crimes completed and "
+                                     "interventions: totals per run. Prevented: fewer completed crimes than "
+                                     "the first scenario with the same seed (paired).")
+    out.add_column("strategy", no_wrap=True)
+    for name in COMPARED.values():
+        out.add_column(name)
+    for _, row in table.iterrows():
+        cells = []
+        for col in COMPARED:
+            ci = row[f"{col}_ci95"]
+            scale = 1000 if col == "cost_gbp" else 1
+            fmt = "{:.2f}" if col.startswith("ce") else "{:,.0f}"
+            cells.append(fmt.format(row[col] / scale) +
+                         ("" if np.isnan(ci) or ci == 0 else " ± " + fmt.format(ci / scale)))
+        out.add_row(row["scenario"], *cells)
     console.print(out)
 
 
-def _num(value: float) -> str:
-    if pd.isna(value):
-        return "-"
-    return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+def print_summary(summary: pd.DataFrame, title: str) -> None:
+    """Rich table of one run's :func:`~simulation.output.summarise` row."""
+    out = Table("outcome", "value", title=title)
+    row = summary.iloc[0]
+    for col in ("ce_start", "ce_end", "intervention_rate"):
+        out.add_row(col, f"{row[col]:.3f}")
+    for col in ("attempted", "completed", "foiled", "interventions", "active_end", "action_groups_end",
+                "organiser_contacts", "new_ties", "cost_gbp"):
+        out.add_row(col, f"{row[col]:,.0f}")
+    console.print(out)
 
 
-@fail_cleanly
-def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or sobol (variance indices).")
-                                  ] = "morris",
-                param: Annotated[list[str] | None, typer.Option(
-                    "--param", help="Parameter to vary (repeatable).")] = None,
-                bounds: Annotated[list[str] | None, typer.Option(
-                    "--bounds", help="Range of a varied parameter: name=lo:hi (repeatable).")] = None,
-                outcome: Annotated[str, typer.Option(help="End-of-run outcome, e.g. collective_efficacy_end.")
-                                   ] = "collective_efficacy_end",
-                scenario: Annotated[str, typer.Option(help="Scenario whose parameters are varied.")
-                                    ] = "listening_led",
-                versus: Annotated[str, typer.Option(
-                    help="Paired reference scenario: analyse the effect (outcome minus this); 'none' for the "
-                         "raw outcome.")] = "baseline",
-                samples: Annotated[int, typer.Option(
-                    min=2, max=100_000, help="Morris trajectories or Sobol base samples (power of 2).")] = 8,
-                replicates: Annotated[int, typer.Option(min=1, max=100, help="Seeds per sample point.")] = 1,
-                steps: Annotated[int, typer.Option(min=1, max=5 * 365, help="Days per run.")] = 365,
-                seed: Annotated[int, typer.Option(min=0, help="Seed of the sample and the replicates.")] = 0,
-                set_: Sets = None, workers: Workers = 1, scheduler: Scheduler = None,
-                out: Annotated[Path, typer.Option("--out", help="Results directory.")] = Path("results/sensitivity"),
-                ) -> None:
-    """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
-    from experiments.sensitivity import DEFAULT_PARAMS, parse_bounds, problem, run_analysis
-    from experiments.sweep import SweepIncomplete
-    from simulation.scenarios import load_scenario
+def main() -> None:
+    """Entry point of the ``saferstreets`` command."""
+    app()
 
-    fixed = {"n_residents": 500, **parse_sets(set_)}
-    prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
-    chosen = load_scenario(scenario)
-    reference = None if versus == "none" else load_scenario(versus)
+
+@app.command()
+def viz(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(min=1024, max=65535, help="Port (1024-65535).")] = 8765,
+        open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open a browser tab.")] = False,
+        ) -> None:
+    """Serve the trainer demo (/) and the strategy explorer (/explorer) in the browser (offline)."""
+    app_file = Path(find_spec("viz").origin).parent / "app.py"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    command = [sys.executable, "-m", "solara", "run", str(app_file), "--host", host, "--port", str(port),
+               "--production", *([] if open_browser else ["--no-open"])]
+    typer.echo(f"Serving on http://{host}:{port}/ (trainer) and http://{host}:{port}/explorer (Ctrl+C stops)")
     try:
-        table, _ = run_analysis(method, chosen, reference, prob, outcome, samples,
-                                replicate_seeds(seed, replicates), steps, fixed, out, seed, workers, scheduler)
+        code = subprocess.call(command, env=env, cwd=app_file.parent.parent)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/yellow]: no indices computed", highlight=False)
-        raise typer.Exit(130) from None
-    except SweepIncomplete as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
-    shown = Table("parameter", "range", *[c for c in table if c != "parameter"],
-                  title=f"{method} sensitivity of {outcome} ({chosen.name}"
-                        f"{' - ' + reference.name if reference else ''}), {steps} days")
-    ranges = dict(zip(prob["names"], prob["bounds"]))
-    for _, row in table.iterrows():
-        lo, hi = ranges[row["parameter"]]
-        shown.add_row(row["parameter"], f"{lo:g}-{hi:g}", *[f"{row[c]:.4g}" for c in table if c != "parameter"])
-    console.print(shown)
-    console.print(f"wrote {out}/sensitivity.csv, samples.csv, sensitivity.png, manifest.json")
+        code = 0
+    raise typer.Exit(code)
+
+
+# Commands defined in their own modules (each has ``register(app)``).
+for _module in ("experiments.sweep_cli", "experiments.validate_cli", "experiments.bench_cli"):
+    import_module(_module).register(app)

@@ -28,7 +28,7 @@ import numpy as np
 from mesa.discrete_space import CellAgent, Network
 
 from agents import residents as rules
-from simulation.model import resolve_seed
+from simulation.streams import resolve_seed
 from simulation.params import CONCERNS, Params
 from simulation.world import build_groups, build_network, build_place, starting_attitudes, starting_concerns
 

@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from simulation.cli import replicate_seeds
+from simulation.replicates import replicate_seeds
 from simulation.params import ParameterError, Params, check_keys, coerce
 from simulation.scenarios import Scenario, load_scenario
 

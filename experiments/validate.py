@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from experiments.survey_export import belonging_answers, survey_rng
-from simulation.cli import replicate_seeds
+from simulation.replicates import replicate_seeds
 from simulation.model import CommunityModel
 from simulation.params import Params
 from simulation.scenarios import load_scenario

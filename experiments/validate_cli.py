@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from simulation.cli import Seed, Sets, Steps, console, fail_cleanly, parse_sets
-from simulation.model import CommunityModel
-from simulation.output import write_atomic, write_parquet
+from experiments.cli import Seed, Sets, Steps, console, fail_cleanly, parse_sets
 from simulation.params import ParameterError
 from simulation.scenarios import load_scenario
 
@@ -35,6 +33,7 @@ def register(app: typer.Typer) -> None:
         """
         from experiments.validate import VALIDATION_AREA, check_table
         from experiments.validate import validate as run_checks
+        from simulation.output import write_atomic
 
         overrides = parse_sets(set_)
         with console.status("simulating"):
@@ -64,6 +63,8 @@ def register(app: typer.Typer) -> None:
                set_: Sets = None) -> None:
         """Export residents' answers to the 10 collective efficacy items and the belonging item, one row each."""
         from experiments.survey_export import expected_ce, params_for_observed_ce, score_table, simulated_survey
+        from simulation.model import CommunityModel
+        from simulation.output import write_atomic, write_parquet
 
         if out.suffix.lower() not in SURVEY_FORMATS:
             raise ParameterError(f"--out {str(out)!r}: expected a file ending in {' or '.join(SURVEY_FORMATS)}")

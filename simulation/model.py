@@ -17,8 +17,9 @@ from agents import organisers as organiser_rules
 from agents import residents as resident_rules
 from agents.handles import Offender, Organiser, Resident
 from simulation import survey
-from simulation.params import CONCERNS, CRIME_TYPES, Params, ParameterError
+from simulation.params import CONCERNS, CRIME_TYPES, Params
 from simulation.state import NO_ISSUE, Residents, Stage
+from simulation.streams import resolve_seed
 from simulation.world import (build_groups, build_network, build_offenders, build_place,
                               starting_attitudes, starting_concerns)
 
@@ -35,22 +36,6 @@ class OrganiserState:
 
     nbhd: np.ndarray
     contacts: np.ndarray
-
-
-def resolve_seed(rng: Any) -> int:
-    """An integer seed from an int, a numeric string (Solara's seed box) or None (fresh entropy)."""
-    if rng is None or (isinstance(rng, str) and not rng.strip()):
-        return int(np.random.SeedSequence().generate_state(1)[0])
-    bad = ParameterError(f"seed={rng!r}: expected a whole number >= 0")
-    if isinstance(rng, bool) or (isinstance(rng, float) and not rng.is_integer()):
-        raise bad
-    try:
-        seed = int(rng.strip()) if isinstance(rng, str) else int(rng)
-    except (TypeError, ValueError):
-        raise bad from None
-    if seed < 0:
-        raise bad
-    return seed
 
 
 class CommunityModel(mesa.Model):

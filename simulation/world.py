@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.network import SocialNetwork, read_network_file
+from simulation.network import SocialNetwork
+from simulation.network_file import read_network_file
 from simulation.params import CONCERNS, Params
 
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from experiments.bench import fit_exponent, time_boltzmann, time_model, time_reference
 from experiments.bench_cli import parse_sizes
 from experiments.mesa_reference import MesaReference
-from simulation.cli import app
+from experiments.cli import app
 from simulation.model import CommunityModel
 from simulation.params import ParameterError
 

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 from typer.testing import CliRunner
 
-from simulation.cli import app
+from experiments.cli import app
 from simulation.output import summarise
 
 runner = CliRunner()

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from experiments.sensitivity import outcome_metric, parse_bounds, problem, sample
-from simulation.cli import app
+from experiments.cli import app
 from simulation.params import ParameterError
 
 

@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from experiments.spec import EXAMPLES_DIR, experiment_from_mapping, load_experiment
-from simulation.cli import app, replicate_seeds
+from experiments.cli import app
+from simulation.replicates import replicate_seeds
 from simulation.params import ParameterError
 
 GOOD = {"name": "t", "seed": 3, "replicates": 2, "steps": 10, "scenarios": ["baseline", "listening_led"],

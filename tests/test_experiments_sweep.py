@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from experiments.spec import Experiment, experiment_from_mapping
 from experiments.sweep import SweepIncomplete, load_runs, run_one, sweep
-from simulation.cli import app
+from experiments.cli import app
 from simulation.params import ParameterError
 
 TINY = {"name": "tiny", "seed": 11, "replicates": 3, "steps": 20, "scenarios": ["baseline", "listening_led"],

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from experiments.survey_export import (ITEM_COLUMNS, expected_ce, expected_item_score, params_for_observed_ce,
                                        score_table, simulated_survey, survey_rng, survey_wave)
 from simulation import survey
-from simulation.cli import app
+from experiments.cli import app
 from simulation.model import CommunityModel
 from simulation.params import ParameterError, Params
 

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from experiments.validate import (belonging, ce_crime_association, crime_concentration, distance_decay,
                                   mobilisation, mobilised, neighbourhood_table, share_of_units_holding,
                                   validate)
-from simulation.cli import app
+from experiments.cli import app
 from simulation.model import CommunityModel
 from simulation.state import Stage
 

@@ -16,7 +16,7 @@ import solara
 import solara.lab
 from matplotlib.figure import Figure
 
-from simulation.cli import replicate_seeds
+from simulation.replicates import replicate_seeds
 from simulation.model import CommunityModel
 from simulation.output import comparison_table, paired_prevention, summarise
 from simulation.params import ParameterError, Params
