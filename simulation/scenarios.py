@@ -1,9 +1,10 @@
 """Scenarios: TOML files of parameter overrides on the baseline.
 
-A scenario file has a ``name``, a one-line ``description`` and a ``[params]``
+A scenario file has a ``name`` (an identifier), a plain-English ``title``, a one-line ``description`` and a ``[params]``
 table holding only the parameters it changes::
 
     name = "listening_led"
+    title = "Listening-led organising"
     description = "Four organisers holding one-to-one listening conversations."
     [params]
     organising = "listening"
@@ -23,7 +24,7 @@ from typing import Any
 from simulation.params import Params, ParameterError, check_keys
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-TOP_LEVEL = ("name", "description", "params")
+TOP_LEVEL = ("name", "title", "description", "params")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Scenario:
     description: str
     params: Params
     path: Path | None = None
+    title: str = ""
+    """Plain-English name for tables and pages (defaults to the name with spaces)."""
 
 
 def scenario_names() -> list[str]:
@@ -73,7 +76,8 @@ def scenario_from_mapping(data: dict[str, Any], source: str = "scenario", path: 
                                  "(parameters go under [params])")
     name = data.get("name", path.stem if path else "scenario")
     description = data.get("description", "")
-    for field_name, value in (("name", name), ("description", description)):
+    title = data.get("title", str(name).replace("_", " ").capitalize())
+    for field_name, value in (("name", name), ("title", title), ("description", description)):
         if not isinstance(value, str):
             raise ParameterError(f"{source}: '{field_name}' must be text, got {value!r}")
     overrides = data.get("params", {})
@@ -84,4 +88,4 @@ def scenario_from_mapping(data: dict[str, Any], source: str = "scenario", path: 
         params = Params.from_mapping(overrides)
     except ParameterError as err:
         raise ParameterError(f"{source}: {err}") from None
-    return Scenario(name=name, description=description, params=params, path=path)
+    return Scenario(name=name, description=description, params=params, path=path, title=title)

@@ -38,7 +38,7 @@ def write(tmp_path, text):
     ('name = "x"\n[params]\np_home = 2.0\n', ["s.toml", "p_home", "[0, 1]"]),
     ('name = "x"\n[params]\nn_residents = "lots"\n', ["s.toml", "n_residents", "integer"]),
     ('name = "x"\n[params]\norganising = "door"\n', ["s.toml", "organising", "'listening'"]),
-    ('name = "x"\ncolour = "red"\n', ["s.toml", "colour", "name, description, params"]),
+    ('name = "x"\ncolour = "red"\n', ["s.toml", "colour", "name, title, description, params"]),
     ('name = "x"\nparams = 3\n', ["s.toml", "[params]"]),
     ('name = 3\n', ["s.toml", "name"]),
     ('name = "x\n', ["s.toml", "not valid TOML"]),
@@ -64,3 +64,13 @@ def test_missing_file_is_reported(tmp_path):
 def test_user_scenario_file_overrides_baseline(tmp_path):
     sc = load_scenario(write(tmp_path, 'name = "mine"\ndescription = "d"\n[params]\nn_organisers = 2\n'))
     assert sc.name == "mine" and sc.params.diff() == {"n_organisers": 2}
+
+
+def test_shipped_scenarios_have_plain_titles():
+    assert load_scenario("listening_led").title == "Listening-led organising"
+    for name in scenario_names():
+        assert "_" not in load_scenario(name).title
+
+
+def test_title_defaults_to_the_name_in_words(tmp_path):
+    assert load_scenario(write(tmp_path, 'name = "door_knocking"\n')).title == "Door knocking"
