@@ -67,7 +67,6 @@ def step(session: str, days: int) -> Frame:
     if run is None:
         raise DemoLost(session)
     run.step(days)
-    log.debug("session %s: day %d", session, run.model.day)
     return _frame(run)
 
 
@@ -201,7 +200,9 @@ class DemoDriver:
         try:
             if kind == "step" and settings is not None:
                 try:
-                    return replace(self._state, frame=self._call(step, self.session, arg), message=None)
+                    frame = self._call(step, self.session, arg)
+                    log.debug("session %s: day %d", self.session, frame.day)
+                    return replace(self._state, frame=frame, message=None)
                 except DemoLost:
                     log.warning("session %s: worker restarted, rebuilding the demo", self.session)
                     kind = "restart"

@@ -98,14 +98,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server:
+    """A running ``solara run viz/app.py``: its base URL and its log (stderr, app lines at DEBUG)."""
+
+    def __init__(self, url: str, log: Path) -> None:
+        self.url, self.log = url, log
+
+    def log_text(self) -> str:
+        """The server's log so far."""
+        return self.log.read_text(errors="replace")
+
+
 @pytest.fixture(scope="session")
-def viz_server() -> Iterator[str]:
-    """Base URL of `solara run viz/app.py` started for the test session (always stopped afterwards)."""
+def viz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`solara run viz/app.py` on a free loopback port for the test session (always stopped afterwards)."""
     port = _free_port()
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    server = subprocess.Popen([sys.executable, "-m", "solara", "run", "viz/app.py", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-open", "--production"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path_factory.mktemp("viz_server") / "server.log"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SAFERSTREETS_VIZ_LOG_LEVEL": "DEBUG",
+           "SAFERSTREETS_CULL_TIMEOUT": "10s", "SAFERSTREETS_VIZ_IDLE_SECONDS": "5"}
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "solara", "run", "viz/app.py", "--host", "127.0.0.1",
+                                   "--port", str(port), "--no-open", "--production"],
+                                  cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -115,9 +129,9 @@ def viz_server() -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("solara server did not start") from None
+                    raise RuntimeError("solara server did not start:\n" + log.read_text()) from None
                 time.sleep(0.3)
-        yield url
+        yield Server(url, log)
     finally:
         server.terminate()
         try:
