@@ -3,7 +3,8 @@
 Two pages: the trainer demo (``/``) and the strategy explorer (``/explorer``), under one header
 with a tab for each. Server settings for a room full of users are made here: disconnected tabs
 are closed after :data:`~viz.sessions.CULL_TIMEOUT` (not a day), no "runs on Solara" banner,
-no telemetry, and the app's log lines go to the server's standard error.
+no telemetry, the app's log lines go to the server's standard error, and the demo worker
+processes start with the server (so no visitor waits for them).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from viz.explorer import ExplorerPage  # noqa: E402
 from viz.sessions import CULL_TIMEOUT  # noqa: E402
 from viz.trainer import TrainerPage  # noqa: E402
 from viz.widgets import CSS  # noqa: E402
+from viz.workers import DEMOS  # noqa: E402
 
 solara.server.settings.kernel.cull_timeout = CULL_TIMEOUT
 solara.server.settings.theme.show_banner = False
@@ -44,6 +46,7 @@ def _log_to_stderr() -> None:
 
 
 _log_to_stderr()
+DEMOS.warm()
 
 @solara.component
 def Layout(children: list = []) -> None:  # noqa: B006 - Solara's layout signature

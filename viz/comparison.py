@@ -339,12 +339,17 @@ def crime_verdict(key: str, row: dict[str, Any], baseline_crimes: float) -> str:
             "crimes a year).")
 
 
+def signed(x: float, places: int = 2) -> str:
+    """``x`` with a sign, rounded, never "-0.00"."""
+    return f"{round(x, places) + 0.0:+.{places}f}"
+
+
 def ce_verdict(key: str, row: dict[str, Any]) -> str:
     """What the strategy does to collective efficacy, in words."""
     if key == BASELINE:
         return ""
     mean, low, high = row["ce_gain"], row["ce_gain_low"], row["ce_gain_high"]
-    span = f"(range {low:+.2f} to {high:+.2f} on the 1-5 survey scale)"
+    span = f"(range {signed(low)} to {signed(high)} on the 1-5 survey scale)"
     if low > 0:
         return f"Raises collective efficacy by about {mean:.2f} points {span}."
     if high < 0:

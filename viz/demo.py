@@ -10,6 +10,8 @@ is gone, and an error becomes a one-line message instead of a traceback.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import logging
 import threading
@@ -71,8 +73,18 @@ def step(session: str, days: int) -> Frame:
 
 
 def end(session: str) -> None:
-    """Forget the session's model."""
-    _RUNS.pop(session, None)
+    """Forget the session's model and hand the freed memory back to the system."""
+    if _RUNS.pop(session, None) is not None:
+        gc.collect()
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Return free heap pages to the system (glibc only; elsewhere nothing to do)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 # ---------------------------------------------------------------- server side

@@ -23,9 +23,9 @@ import solara
 from simulation.params import ParameterError, Params
 from simulation.scenarios import scenario_names
 from viz import sessions
-from viz.comparison import (BASELINE, BUDGET_GBP, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION, Comparison,
-                            Progress, Setup, budget_strategies, money_line, readable_csv, run_comparison,
-                            scenario_strategies, settings_csv, RUN_COLUMNS, SUMMARY_COLUMNS)
+from viz.comparison import (BASELINE, BUDGET_GBP, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION, RUN_COLUMNS,
+                            SUMMARY_COLUMNS, Comparison, Progress, Setup, about, budget_strategies, money_line,
+                            readable_csv, run_comparison, scenario_strategies, settings_csv, signed)
 from viz.controls import HORIZON_DAYS, SEED_MAX, check_whole, control
 from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
 from viz.widgets import LabelledSlider, Prose, ServerBusy
@@ -181,10 +181,8 @@ def ExplorerPage() -> None:
     runner = job(session)
     with solara.Div(classes=["ss-explorer"]):
         solara.Style(CSS)
-        with solara.Div(classes=["ss-inputs"], attributes={"role": "form", "aria-label": "Comparison settings"}):
-            Inputs(runner)
-        with solara.Div(classes=["ss-results"]):
-            Answers(runner)
+        Inputs(runner)
+        Answers(runner)
 
 
 def run(runner: ComparisonJob) -> None:
@@ -200,18 +198,19 @@ def run(runner: ComparisonJob) -> None:
 
 @solara.component
 def Inputs(runner: ComparisonJob) -> None:
-    """What to compare, where, for how long and how precisely."""
-    with solara.Div(classes=["ss-inputs-scroll"]):
-        Fields()
+    """What to compare, where, for how long and how precisely; Run and Cancel always in view below."""
     state = job_state.value
-    with solara.Div(classes=["ss-inputs-foot"]):
-        solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML=html.escape(size_line()))
-        if form_error.value:
-            solara.Error(form_error.value, dense=True)
-        with solara.Row():
-            solara.Button("Run comparison", color="primary", on_click=lambda: run(runner), disabled=state.running)
-            if state.running:
-                solara.Button("Cancel", outlined=True, on_click=runner.cancel)
+    with solara.Div(classes=["ss-inputs"], attributes={"role": "form", "aria-label": "Comparison settings"}):
+        with solara.Div(classes=["ss-inputs-scroll"]):
+            Fields()
+        with solara.Div(classes=["ss-inputs-foot"]):
+            solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML=html.escape(size_line()))
+            if form_error.value:
+                solara.Error(form_error.value, dense=True)
+            with solara.Row():
+                solara.Button("Run comparison", color="primary", on_click=lambda: run(runner), disabled=state.running)
+                if state.running:
+                    solara.Button("Cancel", outlined=True, on_click=runner.cancel)
 
 
 @solara.component
@@ -271,15 +270,16 @@ def size_line() -> str:
 def Answers(runner: ComparisonJob) -> None:
     """Progress, message, then the last comparison's verdicts, figure, table and downloads."""
     state = job_state.value
-    solara.HTML(tag="h1", unsafe_innerHTML="Which strategy prevents crime, and for how much?", classes=["ss-h1"])
-    if state.running:
-        ProgressCard(state)
-    if state.message:
-        solara.Warning(state.message)
-    if state.result is None:
-        Prose(INTRO)
-        return
-    Results(state.result)
+    with solara.Div(classes=["ss-results"]):
+        solara.HTML(tag="h1", unsafe_innerHTML="Which strategy prevents crime, and for how much?", classes=["ss-h1"])
+        if state.running:
+            ProgressCard(state)
+        if state.message:
+            solara.Warning(state.message)
+        if state.result is None:
+            Prose(INTRO)
+        else:
+            Results(state.result)
 
 
 @solara.component
@@ -336,13 +336,19 @@ def Results(result: Comparison) -> None:
 
 def table_html(table: pd.DataFrame) -> str:
     """The summary as an HTML table: averages with 95% ranges, in plain words."""
-    def cell(row: pd.Series, col: str, fmt: str) -> str:
+    def cell(row: pd.Series, col: str, fmt: Callable[[float], str]) -> str:
         mean, low, high = row[col], row[f"{col}_low"], row[f"{col}_high"]
         if math.isnan(mean):
             return "–"
         if not math.isfinite(low) or low == high:
-            return fmt.format(mean)
-        return f"{fmt.format(mean)} <small>({fmt.format(low)} to {fmt.format(high)})</small>"
+            return fmt(mean)
+        return f"{fmt(mean)} <small>({fmt(low)} to {fmt(high)})</small>"
+
+    def crimes(x: float) -> str:
+        return f"{x:,.1f}"
+
+    def pounds(x: float) -> str:
+        return f"£{about(x)}"
 
     header = ("<tr><th scope='col'>Strategy</th><th scope='col'>Crimes a year</th>"
               "<th scope='col'>Crimes prevented a year</th><th scope='col'>Collective efficacy gained (1-5)</th>"
@@ -351,11 +357,11 @@ def table_html(table: pd.DataFrame) -> str:
     for _, row in table.iterrows():
         base = row["strategy"] == BASELINE
         rows.append(f"<tr><th scope='row'>{html.escape(row['title'])}</th>"
-                    f"<td>{cell(row, 'completed', '{:,.1f}')}</td>"
-                    f"<td>{'–' if base else cell(row, 'prevented', '{:,.1f}')}</td>"
-                    f"<td>{'–' if base else cell(row, 'ce_gain', '{:+.2f}')}</td>"
+                    f"<td>{cell(row, 'completed', crimes)}</td>"
+                    f"<td>{'–' if base else cell(row, 'prevented', crimes)}</td>"
+                    f"<td>{'–' if base else cell(row, 'ce_gain', signed)}</td>"
                     f"<td>£{row['cost_gbp']:,.0f}</td>"
-                    f"<td>{'–' if base else cell(row, 'gbp_per_prevented', '£{:,.0f}')}</td></tr>")
+                    f"<td>{'–' if base else cell(row, 'gbp_per_prevented', pounds)}</td></tr>")
     return ("<table class='ss-table'><caption>Averages over paired replicates, with 95% ranges in brackets."
             f"</caption><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>")
 

@@ -47,8 +47,8 @@ def draw_comparison(result: Comparison) -> Figure:
     forest.set_title("Crimes prevented a year vs doing nothing\n(dot: average; bar: 95% interval)", fontsize=11)
     forest.set_xlabel("crimes a year (left of 0: more crime)")
     days = result.setup.days
-    for panel, col, title in ((prevented, "prevented", "Crimes prevented so far (with 95% band)"),
-                              (ce, "ce", "Collective efficacy (survey, 1-5; 95% band)")):
+    for panel, col, title, unit in ((prevented, "prevented", "Crimes prevented so far (with 95% band)", "crimes"),
+                                    (ce, "ce", "Collective efficacy (survey, 1-5; 95% band)", "score (1-5)")):
         stats = band(result.daily, col)
         for index, key in enumerate(keys):
             if col == "prevented" and key == BASELINE:
@@ -59,6 +59,7 @@ def draw_comparison(result: Comparison) -> Figure:
                        markevery=max(1, days // 6), markersize=7, label=textwrap.fill(titles[key], 30))
             panel.fill_between(mine["day"], mine["low"], mine["high"], color=colour, alpha=0.15, linewidth=0)
         panel.set_title(title, fontsize=11)
+        panel.set_ylabel(unit)
         panel.set_xlim(0, days)
         panel.set_xlabel("day" if days < 2 * YEAR else "day (365 = one year)")
         panel.grid(alpha=0.3)

@@ -2,19 +2,22 @@
 
 * :class:`PinnedWorkers` - one single-process executor per core for the trainer demos. Each
   browser session is pinned to one of them, so its model stays in that process between steps
-  (a step costs milliseconds, not a round trip of the whole model).
+  (a step costs milliseconds, not a round trip of the whole model). They are started with the
+  server and kept (a page never waits for a process to start); a closed session's model is
+  freed and the memory handed back to the system.
 * :class:`BatchPool` - one process pool for the explorer's comparison runs, shared by all
   sessions through a first-come, first-served queue: at most ``max_jobs`` comparisons run at
   once, one per session, and a full queue is refused with a "server busy" message. Its workers
   run at lower priority (``nice``), so demos stay responsive while comparisons run.
 
-Both shut their processes down after ``idle_seconds`` without work, so the server's memory
-returns to where it started when everybody has gone. Processes are started with ``spawn``
-(the web server is multi-threaded; ``fork`` would copy its locks).
+The comparison pool shuts its processes down after ``idle_seconds`` without work, so the
+server's memory returns to where it started when everybody has gone. Processes are started
+with ``spawn`` (the web server is multi-threaded; ``fork`` would copy its locks).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -25,6 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
+log = logging.getLogger("saferstreets.viz")
 SPAWN = multiprocessing.get_context("spawn")
 IDLE_SECONDS = float(os.environ.get("SAFERSTREETS_VIZ_IDLE_SECONDS", "60"))
 """Seconds without work after which worker processes are stopped."""
@@ -65,14 +69,42 @@ class _IdleStop:
             self.timer = None
 
 
-class PinnedWorkers:
-    """``size`` single-process executors; a session's calls always go to the same process."""
+def _import_model() -> int:
+    """Worker warm-up: import the model and the demo code; return the process id."""
+    import simulation.model  # noqa: F401
+    import viz.scene  # noqa: F401
 
-    def __init__(self, size: int = CORES, idle_seconds: float = IDLE_SECONDS) -> None:
+    return os.getpid()
+
+
+class PinnedWorkers:
+    """``size`` single-process executors; a session's calls always go to the same process.
+
+    With ``idle_seconds=None`` the processes are kept; else a process without sessions stops
+    after that many seconds (and starts again when needed).
+    """
+
+    def __init__(self, size: int = CORES, idle_seconds: float | None = IDLE_SECONDS) -> None:
         self._lock = threading.Lock()
         self._executors: list[ProcessPoolExecutor | None] = [None] * size
         self._pins: dict[str, int] = {}
-        self._idle = [_IdleStop(idle_seconds, lambda slot=slot: self._stop_if_idle(slot)) for slot in range(size)]
+        self._idle = [_IdleStop(idle_seconds, lambda slot=slot: self._stop_if_idle(slot)) if idle_seconds is not None
+                      else None for slot in range(size)]
+
+    def warm(self) -> None:
+        """Start every process and import the model there now (logged when ready)."""
+        with self._lock:
+            futures = []
+            for slot, executor in enumerate(self._executors):
+                if executor is None or getattr(executor, "_broken", False):
+                    executor = self._executors[slot] = ProcessPoolExecutor(1, mp_context=SPAWN)
+                futures.append(executor.submit(_import_model))
+        def report() -> None:
+            try:
+                log.info("demo workers ready (processes %s)", ", ".join(str(f.result(300)) for f in futures))
+            except Exception:  # noqa: BLE001 - a failed warm-up only costs the first visitor a wait
+                log.exception("demo workers did not start")
+        threading.Thread(target=report, name="warm-workers", daemon=True).start()
 
     def submit(self, session: str, fn: Callable[..., Any], *args: Any) -> Future:
         """Run ``fn(*args)`` in the process of ``session`` (pinned on first use to the least busy one)."""
@@ -81,7 +113,8 @@ class PinnedWorkers:
             if slot is None:
                 load = [list(self._pins.values()).count(s) for s in range(len(self._executors))]
                 slot = self._pins[session] = load.index(min(load))
-            self._idle[slot].cancel()
+            if self._idle[slot] is not None:
+                self._idle[slot].cancel()
             executor = self._executors[slot]
             if executor is None or getattr(executor, "_broken", False):
                 executor = self._executors[slot] = ProcessPoolExecutor(1, mp_context=SPAWN)
@@ -99,7 +132,7 @@ class PinnedWorkers:
                     executor.submit(fn, *args)
                 except (BrokenProcessPool, RuntimeError):
                     pass
-            if slot not in self._pins.values():
+            if slot not in self._pins.values() and self._idle[slot] is not None:
                 self._idle[slot].start()
 
     def _stop_if_idle(self, slot: int) -> None:
@@ -108,6 +141,7 @@ class PinnedWorkers:
                 return
             executor, self._executors[slot] = self._executors[slot], None
         executor.shutdown(wait=True, cancel_futures=True)
+        log.info("demo worker %d stopped (idle)", slot)
 
     def sessions(self) -> int:
         """Sessions currently pinned."""
@@ -174,6 +208,7 @@ class BatchPool:
                 return
             executor, self._executor = self._executor, None
         executor.shutdown(wait=True, cancel_futures=True)
+        log.info("comparison workers stopped (idle)")
 
     def busy(self) -> tuple[int, int]:
         """Comparisons running and waiting."""
@@ -181,7 +216,7 @@ class BatchPool:
             return len(self._active), len(self._waiting)
 
 
-DEMOS = PinnedWorkers()
-"""The trainer demos' worker processes."""
+DEMOS = PinnedWorkers(idle_seconds=None)
+"""The trainer demos' worker processes (kept running; :meth:`PinnedWorkers.warm` starts them with the server)."""
 COMPARISONS = BatchPool()
 """The explorer's worker processes."""
