@@ -175,21 +175,41 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _tree_rss_mb(pid: int) -> float:
+def _tree(pid: int) -> list[Any]:
     import psutil
 
     try:
         process = psutil.Process(pid)
-        processes = [process, *process.children(recursive=True)]
+        return [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return float("nan")
+        return []
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (MB)."""
+    import psutil
+
     total = 0
-    for p in processes:
+    for p in _tree(pid):
         try:
             total += p.memory_info().rss
         except psutil.NoSuchProcess:
             pass
     return total / 2**20
+
+
+def _tree_cpu_s(pid: int) -> float:
+    """CPU seconds used so far by a process and its living children."""
+    import psutil
+
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            times = p.cpu_times()
+            total += times.user + times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
 class Server:
@@ -219,6 +239,10 @@ class Server:
     def rss_mb(self) -> float:
         """Memory of the server and its worker processes."""
         return _tree_rss_mb(self.process.pid)
+
+    def cpu_s(self) -> float:
+        """CPU seconds used by the server and its worker processes."""
+        return _tree_cpu_s(self.process.pid)
 
     def open_sessions(self) -> int:
         """Sessions open, from the server's log."""
@@ -289,9 +313,9 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
                 peak.append(server.rss_mb())
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), server.cpu_s()
         results = asyncio.run(_users(server.url, users, steps, play_seconds))
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, server.cpu_s() - cpu0
         closed_at = time.perf_counter()
         while server.open_sessions() and time.perf_counter() - closed_at < settle_timeout:
             time.sleep(1)
@@ -306,6 +330,7 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
     loads = [r["load_s"] for r in ok]
     steps_ms = [ms for r in ok for ms in r["step_ms"]]
     return {"users": users, "failed": [r["failed"] for r in results if "failed" in r], "wall_s": wall,
+            "server_cpu_s_per_user": cpu / users, "load_average": os.getloadavg()[0],
             "load_s": _stats(loads) if loads else None, "step_ms": _stats(steps_ms) if steps_ms else None,
             "played_days_median": statistics.median(r["played_days"] for r in ok) if ok else None,
             "play_seconds": play_seconds, "pages_with_messages": sum(r.get("errors", 0) > 0 for r in ok),
@@ -399,7 +424,9 @@ def register(app: typer.Typer) -> None:
                           f"{step.get('median', float('nan')):.0f} ms (95th {step.get('p95', float('nan')):.0f}), "
                           f"{r['played_days_median']} days in {r['play_seconds']:.0f} s of Play; memory "
                           f"{r['rss_start_mb']:.0f} MB -> peak {r['rss_peak_mb']:.0f} -> {r['rss_end_mb']:.0f} MB "
-                          f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, settled in {r['settle_s']:.0f} s)"
+                          f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, settled in {r['settle_s']:.0f} s); "
+                          f"server CPU {r['server_cpu_s_per_user']:.1f} s per user; load average "
+                          f"{r['load_average']:.1f}"
                           + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
         result["machine"]["load_average_end"] = os.getloadavg()[0]
         if out is not None:

@@ -4,7 +4,8 @@ Two pages: the trainer demo (``/``) and the strategy explorer (``/explorer``), u
 with a tab for each. Server settings for a room full of users are made here: disconnected tabs
 are closed after :data:`~viz.sessions.CULL_TIMEOUT` (not a day), no "runs on Solara" banner,
 no telemetry, the app's log lines go to the server's standard error, and the demo worker
-processes start with the server (so no visitor waits for them).
+processes start with the first browser session and are kept (so only the first visitor after
+a restart waits for them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ if ROOT not in sys.path:  # `solara run viz/app.py` loads this file by path
     sys.path.insert(0, ROOT)
 
 import solara  # noqa: E402
+import solara.lab  # noqa: E402
 import solara.server.settings  # noqa: E402
 
 from viz.explorer import ExplorerPage  # noqa: E402
@@ -46,7 +48,7 @@ def _log_to_stderr() -> None:
 
 
 _log_to_stderr()
-DEMOS.warm()
+solara.lab.on_kernel_start(DEMOS.warm)
 
 @solara.component
 def Layout(children: list = []) -> None:  # noqa: B006 - Solara's layout signature

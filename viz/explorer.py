@@ -28,7 +28,7 @@ from viz.comparison import (BASELINE, BUDGET_GBP, NEIGHBOURHOODS, ORGANISER_SHAR
                             readable_csv, run_comparison, scenario_strategies, settings_csv, signed)
 from viz.controls import HORIZON_DAYS, SEED_MAX, check_whole, control
 from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
-from viz.widgets import LabelledSlider, Prose, ServerBusy
+from viz.widgets import Guarded, LabelledSlider, Prose, ServerBusy
 from viz import workers
 from viz.workers import CORES, Cancelled
 from viz.workers import ServerBusy as PoolBusy
@@ -173,7 +173,13 @@ def build_setup() -> Setup:
 
 @solara.component
 def ExplorerPage() -> None:
-    """Inputs on the left, answers on the right."""
+    """Inputs on the left, answers on the right (a friendly message if it fails to draw)."""
+    Guarded(Explorer)
+
+
+@solara.component
+def Explorer() -> None:
+    """This tab's explorer."""
     session = sessions.current()
     if session is None:
         ServerBusy("the explorer")
@@ -260,6 +266,8 @@ def years_text(n: int) -> str:
 def size_line() -> str:
     """How big the request is and, roughly, how long it can take."""
     count = (len(set(chosen.value) - {BASELINE}) if mode.value == MODES[0] else len(shares.value)) + 1
+    if count == 1:
+        return "Choose at least one strategy to compare with doing nothing."
     cap = PRECISION.get(precision.value, (0, 0))[1]
     seconds = count * cap * households.value * days.value * SECONDS_PER_HOUSEHOLD_DAY / CORES
     return (f"{count} strategies with doing nothing, up to {cap} replicates each: at most {count * cap} runs, "

@@ -20,7 +20,7 @@ from viz import sessions
 from viz.controls import (SEED_MAX, Control, check_whole, format_value, trainer_controls)
 from viz.controls import CHOICE_LABELS
 from viz.demo import DemoDriver, DemoSettings, DemoState
-from viz.widgets import LabelledSlider, Prose, ServerBusy
+from viz.widgets import Guarded, LabelledSlider, Prose, ServerBusy
 
 DEMO_SCENARIO = "listening_led"
 DEMO_RESIDENTS = 1000
@@ -78,7 +78,13 @@ def show(state: DemoState) -> None:
 
 @solara.component
 def TrainerPage() -> None:
-    """The trainer demo; every browser tab runs its own model."""
+    """The trainer demo; every browser tab runs its own model (a friendly message if it fails to draw)."""
+    Guarded(Trainer)
+
+
+@solara.component
+def Trainer() -> None:
+    """Toolbar, settings and picture of this tab's demo."""
     session = sessions.current()
     if session is None:
         ServerBusy("the demo")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,7 @@ import solara
 import solara.lab  # noqa: F401 - registers solara.lab for the pages
 
 v = solara.v
+log = logging.getLogger("saferstreets.viz")
 
 
 @solara.component
@@ -34,6 +36,22 @@ def LabelledSlider(label: str, value: float, shown: str, lo: float, hi: float, s
                  dense=True, class_="ss-slider-bar")
         if hint:
             solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML=html.escape(hint))
+
+
+@solara.component
+def Guarded(body: Callable[[], solara.Element]) -> None:
+    """``body()``, or a friendly message (and the traceback in the server log) if drawing it fails.
+
+    ``body`` is a component called here, so that an error anywhere inside it is caught here.
+    """
+    error, clear = solara.use_exception()
+    if error is not None:
+        log.error("a page failed to draw", exc_info=error)
+        with solara.Div(classes=["ss-busy"]):
+            solara.Error("Sorry, this page hit a problem and could not be shown. Nothing else is affected.")
+            solara.Button("Show the page again", on_click=clear, color="primary")
+        return
+    body()
 
 
 @solara.component

@@ -92,13 +92,15 @@ class PinnedWorkers:
                       else None for slot in range(size)]
 
     def warm(self) -> None:
-        """Start every process and import the model there now (logged when ready)."""
+        """Start any process not running and import the model there now (logged when ready)."""
         with self._lock:
             futures = []
             for slot, executor in enumerate(self._executors):
                 if executor is None or getattr(executor, "_broken", False):
                     executor = self._executors[slot] = ProcessPoolExecutor(1, mp_context=SPAWN)
-                futures.append(executor.submit(_import_model))
+                    futures.append(executor.submit(_import_model))
+        if not futures:
+            return
         def report() -> None:
             try:
                 log.info("demo workers ready (processes %s)", ", ".join(str(f.result(300)) for f in futures))
