@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -43,12 +44,28 @@ class Cancelled(RuntimeError):
     """A queued request was cancelled before it started."""
 
 
-def _lower_priority() -> None:
-    """Worker initialiser: batch work yields the CPU to interactive demos."""
-    try:
-        os.nice(10)
-    except OSError:
-        pass
+def _worker_start(parent: int, niceness: int = 0) -> None:
+    """Worker initialiser: exit when the server is gone (even if killed), optionally at lower priority.
+
+    Pool workers share their task queue's pipe, so a dead server does not close it for them:
+    a thread watches the parent process instead.
+    """
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+    threading.Thread(target=watch, name="watch-server", daemon=True).start()
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:
+            pass
+
+
+def _executor(workers: int, niceness: int = 0) -> ProcessPoolExecutor:
+    """A spawn-started process pool whose workers exit with this process."""
+    return ProcessPoolExecutor(workers, mp_context=SPAWN, initializer=_worker_start,
+                               initargs=(os.getpid(), niceness))
 
 
 class _IdleStop:
@@ -97,7 +114,7 @@ class PinnedWorkers:
             futures = []
             for slot, executor in enumerate(self._executors):
                 if executor is None or getattr(executor, "_broken", False):
-                    executor = self._executors[slot] = ProcessPoolExecutor(1, mp_context=SPAWN)
+                    executor = self._executors[slot] = _executor(1)
                     futures.append(executor.submit(_import_model))
         if not futures:
             return
@@ -119,7 +136,7 @@ class PinnedWorkers:
                 self._idle[slot].cancel()
             executor = self._executors[slot]
             if executor is None or getattr(executor, "_broken", False):
-                executor = self._executors[slot] = ProcessPoolExecutor(1, mp_context=SPAWN)
+                executor = self._executors[slot] = _executor(1)
             return executor.submit(fn, *args)
 
     def release(self, session: str, fn: Callable[..., Any] | None = None, *args: Any) -> None:
@@ -193,7 +210,7 @@ class BatchPool:
             self._active.add(session)
             self._idle.cancel()
             if self._executor is None or getattr(self._executor, "_broken", False):
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=SPAWN, initializer=_lower_priority)
+                self._executor = _executor(self.workers, niceness=10)
             executor = self._executor
         try:
             yield executor

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
-import time
+from pathlib import Path
 
 import pytest
 from conftest import wait_until
@@ -71,3 +73,28 @@ def test_a_queued_comparison_can_be_cancelled() -> None:
         cancel.set()
         thread.join(10)
         assert errors and pool.busy() == (1, 0)
+
+
+def test_workers_exit_when_the_server_is_killed(tmp_path) -> None:
+    script = tmp_path / "server.py"
+    script.write_text("import os, sys, time\n"
+                      f"sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})\n"
+                      "from viz.workers import PinnedWorkers\n"
+                      "if __name__ == '__main__':\n"
+                      "    pool = PinnedWorkers(size=1, idle_seconds=None)\n"
+                      "    print(pool.submit('s', os.getpid).result(60), flush=True)\n"
+                      "    time.sleep(60)\n")
+    server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    worker = int(server.stdout.readline())
+    server.kill()                                                            # no clean shutdown at all
+    server.wait(10)
+    wait_until(lambda: not _alive(worker), timeout=15)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:                                  # a zombie is gone too
+        return stat.read().split()[2] != "Z"
