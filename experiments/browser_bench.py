@@ -8,9 +8,10 @@ Two measurements (a benchmark, not a test; loopback only):
   household and crime, and the three charts, as PNG - how the page used to work).
 * **Users**: ``solara run viz/app.py`` on a free 127.0.0.1 port and N headless Chromium users at once,
   each in its own browser context: load the trainer page, press Step five times (time from the click
-  to the map showing the new day, measured in the page), play for a few seconds, close. Server memory
-  (the server and its worker processes) is sampled once the demo workers are up, during the test, and
-  after every session has closed.
+  to the map showing the new day, measured in the page), play for a few seconds, close. One warm-up
+  visit comes first (the trainer opening the page before the room arrives starts the demo workers).
+  Server memory (the server and its worker processes) is sampled after the warm-up, during the test,
+  and after every session has closed.
 
 The browsers run on the same 2-core machine as the server, so the user figures include their own CPU.
 Needs the dev extras (playwright, psutil) and Debian chromium.
@@ -249,6 +250,12 @@ class Server:
         counts = re.findall(r"session \S+ (?:opened|closed) \((\d+) open\)", self.log.read_text(errors="replace"))
         return int(counts[-1]) if counts else 0
 
+    def wait_closed(self, timeout: float) -> None:
+        """Wait until the server has closed every session (or ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while self.open_sessions() and time.monotonic() < deadline:
+            time.sleep(0.5)
+
     def wait_ready(self, timeout: float = 120) -> None:
         """Wait until the demo workers have started (logged by the server)."""
         deadline = time.monotonic() + timeout
@@ -269,10 +276,11 @@ class Server:
 async def _user(browser: Any, url: str, steps: int, play_seconds: float, result: dict[str, Any]) -> None:
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
+    page.set_default_timeout(180_000)
     try:
         t0 = time.perf_counter()
-        await page.goto(url)
-        await page.wait_for_selector(".ss-map[data-day='0']", timeout=120_000)
+        await page.goto(url, timeout=180_000)
+        await page.wait_for_selector(".ss-map[data-day='0']", timeout=180_000)
         result["load_s"] = time.perf_counter() - t0
         result["step_ms"] = [await page.evaluate(STEP_JS) for _ in range(steps)]
         await page.click(".ss-play")
@@ -302,7 +310,9 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
     """N users at once on a fresh server: page loads, Step times, memory before, at peak and after."""
     server = Server(cull="30s", max_sessions=max(40, users + 5))
     try:
+        warm_up = asyncio.run(_users(server.url, 1, 1, 0.5))[0]       # the trainer opens the page first
         server.wait_ready()
+        server.wait_closed(settle_timeout)
         time.sleep(2)
         start_mb = server.rss_mb()
         peak = [start_mb]
@@ -317,8 +327,7 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
         results = asyncio.run(_users(server.url, users, steps, play_seconds))
         wall, cpu = time.perf_counter() - t0, server.cpu_s() - cpu0
         closed_at = time.perf_counter()
-        while server.open_sessions() and time.perf_counter() - closed_at < settle_timeout:
-            time.sleep(1)
+        server.wait_closed(settle_timeout)
         time.sleep(3)
         settle = time.perf_counter() - closed_at
         sampling.set()
@@ -330,6 +339,7 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
     loads = [r["load_s"] for r in ok]
     steps_ms = [ms for r in ok for ms in r["step_ms"]]
     return {"users": users, "failed": [r["failed"] for r in results if "failed" in r], "wall_s": wall,
+            "warm_up_load_s": warm_up.get("load_s"),
             "server_cpu_s_per_user": cpu / users, "load_average": os.getloadavg()[0],
             "load_s": _stats(loads) if loads else None, "step_ms": _stats(steps_ms) if steps_ms else None,
             "played_days_median": statistics.median(r["played_days"] for r in ok) if ok else None,
@@ -349,7 +359,6 @@ def screenshots(out: Path, play_seconds: float = 12.0) -> list[Path]:
     server = Server(cull="30s", max_sessions=10)
     written = []
     try:
-        server.wait_ready()
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -299,6 +299,8 @@ def summary_table(runs: pd.DataFrame, strategies: list[Strategy]) -> pd.DataFram
         for col, source in (("completed", "completed_per_year"), ("prevented", "prevented_per_year"),
                             ("ce_gain", "ce_gain"), ("cost_gbp", "cost_gbp_per_year")):
             row[col], row[f"{col}_low"], row[f"{col}_high"] = interval(mine[source].to_numpy())
+        for col in ("completed", "cost_gbp"):                                # counts and money cannot be negative
+            row[f"{col}_low"] = max(0.0, row[f"{col}_low"])
         row.update(cost_per_prevented(row))
         row["verdict"] = crime_verdict(s.key, row, rows[0]["completed"] if rows else row["completed"])
         row["ce_verdict"] = ce_verdict(s.key, row)

@@ -23,7 +23,7 @@ def Prose(text: str, classes: list[str] | None = None) -> None:
 
 @solara.component
 def LabelledSlider(label: str, value: float, shown: str, lo: float, hi: float, step: float,
-                   on_value: Callable[[Any], None], hint: str = "") -> None:
+                   on_value: Callable[[Any], None]) -> None:
     """A slider with its name and current value (in real units) always visible above it.
 
     ``on_value`` gets whatever the browser sends (validate it there); ``label`` is also the
@@ -34,8 +34,6 @@ def LabelledSlider(label: str, value: float, shown: str, lo: float, hi: float, s
                     unsafe_innerHTML=f"<span>{html.escape(label)}</span><b>{html.escape(shown)}</b>")
         v.Slider(v_model=value, min=lo, max=hi, step=step, on_v_model=on_value, label=label, hide_details=True,
                  dense=True, class_="ss-slider-bar")
-        if hint:
-            solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML=html.escape(hint))
 
 
 @solara.component

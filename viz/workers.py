@@ -7,7 +7,8 @@
   freed and the memory handed back to the system.
 * :class:`BatchPool` - one process pool for the explorer's comparison runs, shared by all
   sessions through a first-come, first-served queue: at most ``max_jobs`` comparisons run at
-  once, one per session, and a full queue is refused with a "server busy" message. Its workers
+  once (one per core by default, so each gets about a core), one per session, and a full queue
+  is refused with a "server busy" message. Its workers
   run at lower priority (``nice``), so demos stay responsive while comparisons run.
 
 The comparison pool shuts its processes down after ``idle_seconds`` without work, so the
@@ -176,7 +177,7 @@ class PinnedWorkers:
 class BatchPool:
     """One process pool for comparisons: a FIFO queue, ``max_jobs`` at once, one per session."""
 
-    def __init__(self, workers: int = CORES, max_jobs: int = 4, max_waiting: int = 20,
+    def __init__(self, workers: int = CORES, max_jobs: int = CORES, max_waiting: int = 20,
                  idle_seconds: float = IDLE_SECONDS) -> None:
         self.workers, self.max_jobs, self.max_waiting = workers, max_jobs, max_waiting
         self._cond = threading.Condition()
