@@ -8,9 +8,7 @@ from typer.testing import CliRunner
 
 from experiments.bench import fit_exponent, time_boltzmann, time_model, time_reference
 from experiments.bench_cli import parse_sizes
-from experiments.mesa_reference import MesaReference
 from experiments.cli import app
-from simulation.model import CommunityModel
 from simulation.params import ParameterError
 
 TIMED = ("construct_s", "step_ms", "cpu_step_ms", "resident_steps_per_s", "peak_rss_mb")
@@ -28,17 +26,6 @@ def test_reference_and_boltzmann_timings_have_positive_fields():
     for row in (time_reference(300, 2, seed=1), time_boltzmann(100, 2, seed=1)):
         for name in TIMED:
             assert row[name] > 0, (row["kind"], name)
-
-
-def test_reference_starts_from_the_model_world_and_steps_its_agents():
-    reference = MesaReference(rng=4, n_residents=400)
-    model = CommunityModel(rng=4, n_residents=400)
-    assert reference.grid.G.number_of_edges() == model.network.n_edges
-    trust = np.array([a.trust for a in reference.agents])
-    assert np.allclose(trust, model.residents.trust)
-    reference.step()
-    assert not np.allclose([a.trust for a in reference.agents], trust)
-    assert reference.steps == 1
 
 
 def test_exponent_fit_recovers_a_power_law():

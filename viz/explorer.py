@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from simulation.replicates import replicate_seeds
 from simulation.model import CommunityModel
-from simulation.output import comparison_table, paired_prevention, summarise
+from simulation.output import area_series, comparison_table, paired_prevention, summarise
 from simulation.params import ParameterError, Params
 from simulation.scenarios import load_scenario, scenario_names
 from viz.controls import HORIZON_DAYS, REPLICATES, SEED_MAX, check_whole, control
@@ -126,10 +126,12 @@ def run_comparison(setup: Setup, on_progress: Callable[[float], None] = lambda _
         for rep, seed in enumerate(seeds):
             model = CommunityModel(params, rng=seed)
             model.run_for(setup.days)
-            rows.append(summarise(model.results()).assign(strategy=strategy.name, replicate=rep, seed=seed))
+            rows.append(summarise(area_series(model.results())).assign(strategy=strategy.name, replicate=rep,
+                                                                       seed=seed))
             on_progress(100 * (i * len(seeds) + rep + 1) / (len(strategies) * len(seeds)))
     runs = pd.concat(rows, ignore_index=True)
-    runs = paired_prevention(runs, "strategy", BASELINE)
+    runs = paired_prevention(runs, "strategy", BASELINE).rename(columns={
+        "collective_efficacy_change": "ce_change", "completed_total": "completed", "cost_gbp_total": "cost_gbp"})
     runs["prevented_per_1000"] = runs["prevented"] / (runs["cost_gbp"] / 1000).where(runs["cost_gbp"] > 0)
     return Comparison(setup, runs, summary_table(runs, [s.name for s in strategies]))
 

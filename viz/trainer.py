@@ -80,9 +80,7 @@ class TrainerModel(CommunityModel):
 
     def recent_crimes(self, days: int) -> pd.DataFrame:
         """Crime log rows of the last ``days`` days (today included)."""
-        first = self.day - days + 1
-        frames = [frame for frame in self.crimes[-days:] if len(frame) and frame["step"].iat[0] >= first]
-        return pd.concat(frames, ignore_index=True) if frames else self.crime_log().iloc[0:0]
+        return self.crime_log(since=self.day - days + 1)
 
 def draw_map(model: TrainerModel) -> Figure:
     """The neighbourhood map: ties, residents by stage, organisers, hardened homes, recent crime."""

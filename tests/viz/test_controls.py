@@ -7,6 +7,7 @@ import math
 import pytest
 from mesa.visualization.solara_viz import _check_model_params
 
+from agents.organising import STRATEGIES
 from simulation.params import FIELDS, ParameterError, Params, spec
 from viz.controls import (TRAINER_FIELDS, UI_CAPS, check_overrides, check_whole, control, nice_step, solara_input,
                           trainer_controls)
@@ -43,7 +44,7 @@ def test_solara_inputs() -> None:
     assert slider["type"] == "SliderInt" and slider["max"] == 3000
     assert solara_input(control("cohesion_mean"))["type"] == "SliderFloat"
     assert solara_input(control("organising")) == {"type": "Select", "value": "none",
-                                                   "values": ["none", "listening", "broadcast"],
+                                                   "values": ["none", *STRATEGIES],
                                                    "label": "Organising strategy"}
 
 
