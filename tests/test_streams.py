@@ -52,7 +52,8 @@ def test_switching_hardening_on_leaves_organiser_contacts_identical():
     pd.testing.assert_series_equal(plain.results()["organiser_contacts"], hardened.results()["organiser_contacts"])
 
 
-@pytest.mark.parametrize("overrides", [{"n_organisers": 0}, {"listening_per_day": 0.0}])
+@pytest.mark.parametrize("overrides", [{"n_organisers": 0}, {"listening_per_day": 0.0},
+                                       {"watch_contacts_per_day": 0.0, "organising": "neighbourhood_watch"}])
 def test_a_strategy_that_reaches_nobody_gives_the_baselines_crime_log(overrides):
     baseline = run("baseline")
     idle = run("listening_led", **overrides)
