@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="saferstreets: community organising, collective efficacy and acquisitive crime.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
-DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "target_hardening", "combined")
+DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "neighbourhood_watch", "target_hardening", "combined")
 
 Steps = Annotated[int, typer.Option("--steps", min=1, max=5 * 365, help="Days to simulate (1-1825).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (whole number >= 0).")]
