@@ -12,8 +12,9 @@ from agents.hardening import Hardening
 from agents.offenders import Offending
 from agents.organising import STRATEGIES, Organising
 from agents.residents import Attitudes, Presence
+from agents.youth import YouthProvision
 
-PHASES = (Presence, Organising, Hardening, Groups, Offending, Attitudes)
-"""The daily phases: presence, organise, harden, mobilise, offend, resolve (attitudes)."""
+PHASES = (Presence, Organising, Hardening, Groups, YouthProvision, Offending, Attitudes)
+"""The daily phases: presence, organise, harden, mobilise, youth provision, offend, resolve (attitudes)."""
 
 __all__ = ["PHASES", "STRATEGIES"]

@@ -60,8 +60,6 @@ class GroupParams(Section, title="Mobilisation and action groups"):
                              "Daily chance an active member drops out (doubled by fear).")
     lighting_gain: float = param(0.2, "0-1", 0.0, 1.0, "assumed",
                                  "Lighting improvement of members' segments per lighting success.")
-    youth_gain: float = param(0.05, "0-1", 0.0, 1.0, "assumed",
-                              "Cut in local offenders' motivation per youth-provision success.")
 
 
 class Groups(Component):
@@ -82,6 +80,7 @@ class Groups(Component):
         rng = self.rng()
         self._found(rng)
         self._join(rng)
+        r.t_active[(r.stage >= Stage.ACTIVE) & np.isinf(r.t_active)] = self.model.today
         self._drop_out(rng)
         members = np.flatnonzero(r.stage >= Stage.ACTIVE)
         self._act(members, rng)
@@ -106,26 +105,35 @@ class Groups(Component):
         r.stage[ready_now[order[first]]] = Stage.LEADER
 
     def _join(self, rng: np.random.Generator) -> None:
-        """Complex contagion: candidates join a group on an issue with a chance set by ties and concern."""
+        """Complex contagion: candidates join a group on an issue with a chance set by ties and concern.
+
+        Only (resident, issue) pairs with a chance above zero are considered: a
+        group on the issue exists in the resident's neighbourhood, and the
+        resident has an active tie on it or was engaged by an organiser on it.
+        """
         p, r, pop = self.p, self.model.residents, self.model.population
         active = r.stage >= Stage.ACTIVE
         members = np.flatnonzero(active)
-        active_ties = self.model.network.tie_counts(members, r.issue[members], N_ISSUES)
-        engaged = (r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE)
-        cand = np.flatnonzero(~active & (engaged | (active_ties.sum(axis=1) > 0)))
-        issues = np.arange(N_ISSUES)
-        exists = self.founded.reshape(-1, N_ISSUES)[pop.nbhd[cand]]
-        invited = engaged[cand, None] & (r.issue[cand, None] == issues)
-        social = social_factor(active_ties[cand], invited, p.join_threshold, p.lone_join_factor)
-        concerned = ((r.concerns[cand, None] >> issues.astype(np.uint8)) & 1) == 1
-        prob = exists * join_probability(p.p_join, r.efficacy[cand, None], r.fear[cand, None], p.fear_withdrawal,
-                                         social, concerned, p.mismatch_factor)
-        hit = rng.random(prob.shape) < prob
-        joiners = np.flatnonzero(hit.any(axis=1))
-        r.issue[cand[joiners]] = np.argmax(hit[joiners] * rng.random((len(joiners), N_ISSUES)), axis=1)
-        r.stage[cand[joiners]] = Stage.ACTIVE
-        first_time = (r.stage >= Stage.ACTIVE) & np.isinf(r.t_active)
-        r.t_active[first_time] = self.model.today
+        active_ties = self.model.network.tie_counts(members, r.issue[members], N_ISSUES).ravel()
+        engaged = np.flatnonzero(~active & (r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
+        possible = active_ties > 0
+        possible[engaged * N_ISSUES + r.issue[engaged]] = True
+        pair = np.flatnonzero(possible)
+        who, issue = pair // N_ISSUES, pair % N_ISSUES
+        keep = ~active[who] & self.founded[pop.nbhd[who] * N_ISSUES + issue]
+        pair, who, issue = pair[keep], who[keep], issue[keep]
+        invited = r.issue[who] == issue
+        social = social_factor(active_ties[pair], invited, p.join_threshold, p.lone_join_factor)
+        concerned = r.has_concern(issue.astype(np.uint8), who)
+        prob = join_probability(p.p_join, r.efficacy[who], r.fear[who], p.fear_withdrawal, social, concerned,
+                                p.mismatch_factor)
+        hit = rng.random(len(pair)) < prob
+        who, issue = who[hit], issue[hit]
+        order = np.lexsort((rng.random(len(who)), who))      # someone drawn on several issues joins one at random
+        first = np.unique(who[order], return_index=True)[1]
+        joiners, issue = who[order][first], issue[order][first]
+        r.issue[joiners] = issue
+        r.stage[joiners] = Stage.ACTIVE
 
     def _drop_out(self, rng: np.random.Generator) -> None:
         """Members (as of the start of the day) leave with a chance that fear raises."""
@@ -141,11 +149,15 @@ class Groups(Component):
         size = np.bincount(key, minlength=len(self.founded))
         self.founded &= size > 0
         win = (rng.random(len(size)) < success_probability(p.p_action_success, size, p.min_group_size)) & (size > 0)
+        self.model.requests.wins[:] = win.reshape(-1, N_ISSUES)
         if win.any():
             self._success(members[win[key]])
 
     def _success(self, winners: np.ndarray) -> None:
-        """Members of successful groups gain efficacy (their ties half as much); issue effects."""
+        """Members of successful groups gain efficacy (their ties half as much); lighting groups light their streets.
+
+        What other wins bring (youth provision) is up to the processes that read ``requests.wins``.
+        """
         p, m = self.p, self.model
         r = m.residents
         flag = np.zeros(r.n, dtype=np.float32)
@@ -154,6 +166,3 @@ class Groups(Component):
         lit = winners[r.issue[winners] == issue_index("lighting")]
         segments = np.unique(m.place.resident_segment[lit])
         m.segments.lighting[segments] = np.minimum(1.0, m.segments.lighting[segments] + p.lighting_gain)
-        youth = winners[r.issue[winners] == issue_index("youth")]
-        for k in np.unique(m.population.nbhd[youth]):
-            m.offenders.motivation[m.offenders.nbhd == k] *= 1 - p.youth_gain

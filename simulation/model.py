@@ -22,7 +22,7 @@ from agents.offenders import OUTCOMES
 from simulation.metrics import METRICS, TALLIED, area_row, record
 from simulation.params import Params
 from simulation.population import Population
-from simulation.state import CRIME_NAMES, Residents
+from simulation.state import CRIME_NAMES, N_ISSUES, Residents
 from simulation.streams import Streams, resolve_seed
 from simulation.world import Segments, build_world
 
@@ -35,18 +35,21 @@ class Requests:
 
     ``trust``, ``efficacy`` and ``fear`` are increments per resident;
     ``watch`` marks residents watching their street today (members of crime
-    action groups, members of a strategy's watch scheme).
+    action groups, members of a strategy's watch scheme); ``wins`` marks the
+    action groups (neighbourhood x issue) that won something today.
     """
 
     trust: np.ndarray
     efficacy: np.ndarray
     fear: np.ndarray
     watch: np.ndarray
+    wins: np.ndarray
 
     @classmethod
-    def none(cls, n: int) -> Requests:
+    def none(cls, n: int, n_nbhd: int) -> Requests:
         """No changes requested yet."""
-        return cls(*(np.zeros(n, dtype=np.float32) for _ in range(3)), watch=np.zeros(n, dtype=bool))
+        return cls(*(np.zeros(n, dtype=np.float32) for _ in range(3)), watch=np.zeros(n, dtype=bool),
+                   wins=np.zeros((n_nbhd, N_ISSUES), dtype=bool))
 
 
 class CommunityModel(mesa.Model):
@@ -70,11 +73,13 @@ class CommunityModel(mesa.Model):
        locks, lighting and gates for hot spots and recent victims.
     4. **mobilise** (:mod:`agents.groups`) - action groups are founded, joined
        by complex contagion, left, and act.
-    5. **offend** (:mod:`agents.offenders`) - offenders choose targets under
+    5. **youth provision** (:mod:`agents.youth`) - what youth-provision
+       groups' wins do to local offending.
+    6. **offend** (:mod:`agents.offenders`) - offenders choose targets under
        perceived guardianship; attempts are foiled by occupancy, hardening
        or a bystander, or completed.
-    6. **resolve** (:mod:`agents.residents`) - the attitude changes requested
-       by phases 2-5 are applied once, with drift back to baseline and pull
+    7. **resolve** (:mod:`agents.residents`) - the attitude changes requested
+       by phases 2-6 are applied once, with drift back to baseline and pull
        towards ties.
 
     then **record** (:mod:`simulation.metrics`): one row per neighbourhood of
@@ -122,7 +127,7 @@ class CommunityModel(mesa.Model):
 
     def _begin_day(self) -> None:
         n, k = self.params.n_residents, self.population.n_nbhd
-        self.requests = Requests.none(n)
+        self.requests = Requests.none(n, k)
         self.tally = {name: np.zeros(k) for name in TALLIED}
 
     def _record(self) -> None:
