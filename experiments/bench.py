@@ -130,6 +130,15 @@ def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str,
         return pool.submit(fn, *args).result()
 
 
+def speedup(ours: dict[str, Any], other: dict[str, Any]) -> float:
+    """How many times faster ``ours`` steps a resident than ``other``, by CPU time per resident-step.
+
+    CPU time, not wall time: on a shared machine the wall time of each
+    measurement depends on what else ran at that moment.
+    """
+    return (other["cpu_step_ms"] / other["residents"]) / (ours["cpu_step_ms"] / ours["residents"])
+
+
 def fit_exponent(size: Sequence[float], cost: Sequence[float]) -> float:
     """Least-squares slope of log(cost) on log(size); nan with fewer than two sizes."""
     if len(size) < 2:
@@ -166,13 +175,13 @@ def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_siz
         if against is not None and n in against_sizes:
             progress(f"model of {against}, {n:,} residents, {steps} steps")
             other = time_model_of(against, n, steps, seed)
-            other["model_speedup"] = rows[-1]["resident_steps_per_s"] / other["resident_steps_per_s"]
+            other["model_speedup"] = speedup(rows[-1], other)
             rows.append(other)
-    rate = {row["residents"]: row["resident_steps_per_s"] for row in rows}
+    model_rows = {row["residents"]: row for row in rows if row["kind"] == "model"}
     for n in reference_sizes:
         progress(f"plain Mesa reference, {n:,} residents, {reference_steps} steps")
         ref = in_fresh_process(time_reference, n, reference_steps, seed)
-        ref["model_speedup"] = rate[n] / ref["resident_steps_per_s"] if n in rate else float("nan")
+        ref["model_speedup"] = speedup(model_rows[n], ref) if n in model_rows else float("nan")
         rows.append(ref)
     if boltzmann_steps:
         progress(f"Mesa Boltzmann wealth, {BOLTZMANN_AGENTS:,} agents, {boltzmann_steps} steps")

@@ -45,10 +45,12 @@ def print_result(result: dict[str, Any]) -> None:
     for kind, title in (("mesa_reference", "Plain per-agent Mesa reference (shuffle_do, plain floats, cached ties, "
                                            "same resident rules)"),
                         ("against", "The full model of another checkout, timed right after this one")):
-        ref = Table("residents", "build s", "ms/step", "res-steps/s", "saferstreets speed-up", title=title)
+        ref = Table("residents", "build s", "ms/step", "CPU ms/step", "res-steps/s", "saferstreets speed-up (CPU)",
+                    title=title)
         for row in (r for r in rows if r["kind"] == kind):
             ref.add_row(f"{row['residents']:,}", f"{row['construct_s']:.2f}", f"{row['step_ms']:.1f}",
-                        f"{row['resident_steps_per_s']:,.0f}", f"{row['model_speedup']:,.2f}x")
+                        f"{row['cpu_step_ms']:.1f}", f"{row['resident_steps_per_s']:,.0f}",
+                        f"{row['model_speedup']:,.2f}x")
         if ref.row_count:
             console.print(ref)
     for row in (r for r in rows if r["kind"] == "boltzmann"):

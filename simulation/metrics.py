@@ -111,9 +111,9 @@ def area_row(row: dict[str, np.ndarray]) -> dict[str, float]:
 def record(model: CommunityModel) -> dict[str, np.ndarray]:
     """One day's per-neighbourhood values of every metric (plus ``step`` and ``neighbourhood``)."""
     p, r, pop, net = model.params, model.residents, model.population, model.network
-    k, tally, everyone = pop.n_nbhd, model.tally, np.arange(r.n)
+    k, tally = pop.n_nbhd, model.tally
     ce_cohesion, ce_control = survey_scores(model)
-    trust, efficacy, fear, willingness, degree = (pop.per_nbhd(everyone, x) / pop.nbhd_count for x in (
+    trust, efficacy, fear, willingness, degree = (pop.per_nbhd(None, x) / pop.nbhd_count for x in (
         r.trust, r.efficacy, r.fear, r.willingness, net.degree()))
     stages = np.bincount(pop.nbhd * len(STAGES) + r.stage, minlength=k * len(STAGES)).reshape(k, len(STAGES))
     members = np.flatnonzero(r.stage >= Stage.ACTIVE)
@@ -137,9 +137,9 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
         "action_groups": (groups > 0).sum(axis=1),
         "watching": pop.per_nbhd(np.flatnonzero(model.requests.watch)),
         "mean_degree": degree,
-        "clustering": (pop.per_nbhd(everyone, net.local_clustering()) / pop.nbhd_count if measure
+        "clustering": (pop.per_nbhd(None, net.local_clustering()) / pop.nbhd_count if measure
                        else np.full(k, np.nan)),
-        "largest_component_share": (pop.per_nbhd(everyone, net.in_largest_component()) / pop.nbhd_count
+        "largest_component_share": (pop.per_nbhd(None, net.in_largest_component()) / pop.nbhd_count
                                     if measure else np.full(k, np.nan)),
         "organiser_contacts": tally["organiser_contacts"], "new_ties": tally["new_ties"],
         "households_hardened": pop.per_nbhd(np.flatnonzero(r.hardened)), "cost_gbp": tally["cost_gbp"],

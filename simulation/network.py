@@ -80,7 +80,7 @@ class SocialNetwork:
     def _fold(self, keys: np.ndarray) -> None:
         """Make ``keys`` the matrix's ties and empty the buffer of added ties."""
         self._keys = keys
-        self._base = _symmetric(keys // self.n, keys % self.n, self.n)
+        self._base = _symmetric((keys // self.n).astype(np.int32), (keys % self.n).astype(np.int32), self.n)
         self._new_keys = np.empty(0, dtype=np.int64)
         self._new_ends = np.empty(0, dtype=np.int64)      # both ends of every added tie, sorted
         self._new_partners = np.empty(0, dtype=np.int64)  # the other end, aligned with _new_ends
@@ -96,7 +96,7 @@ class SocialNetwork:
         view.flags.writeable = False
         return view
 
-    def _ties_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def ties_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every tie of the residents ``who`` (repeats allowed): (position in ``who``, neighbour) arrays."""
         indptr = self._base.indptr
         owner, neighbour = _gather(indptr[who], indptr[who + 1] - indptr[who], self._base.indices)
@@ -110,7 +110,7 @@ class SocialNetwork:
     def tie_sum(self, x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """For each resident (or each of ``rows``), the sum of ``x`` over their ties."""
         if rows is not None:
-            owner, neighbour = self._ties_of(rows)
+            owner, neighbour = self.ties_of(rows)
             return np.bincount(owner, x[neighbour], minlength=len(rows))
         total = self._base @ x
         if len(self._new_ends):
@@ -125,7 +125,7 @@ class SocialNetwork:
     def tied_to(self, who: np.ndarray) -> np.ndarray:
         """Boolean mask of residents with at least one tie to a resident in ``who``."""
         mask = np.zeros(self.n, dtype=bool)
-        mask[self._ties_of(who)[1]] = True
+        mask[self.ties_of(who)[1]] = True
         return mask
 
     def tie_counts(self, who: np.ndarray, label: np.ndarray, n_labels: int) -> np.ndarray:
@@ -133,7 +133,7 @@ class SocialNetwork:
 
         Equals ``tie_sum`` of the one-hot label matrix, at a cost proportional to the ties of ``who``.
         """
-        owner, neighbour = self._ties_of(who)
+        owner, neighbour = self.ties_of(who)
         counts = np.bincount(neighbour * n_labels + label[owner], minlength=self.n * n_labels)
         return counts.reshape(self.n, n_labels).astype(np.float32)
 
@@ -172,8 +172,8 @@ class SocialNetwork:
         A triangle with ``k`` of its three ties new is found once from each of
         them, so each finding adds 6 / k to its three corners: 6 per triangle.
         """
-        owner_a, neighbour_a = self._ties_of(lo)
-        owner_b, neighbour_b = self._ties_of(hi)
+        owner_a, neighbour_a = self.ties_of(lo)
+        owner_b, neighbour_b = self.ties_of(hi)
         common = np.intersect1d(owner_a * self.n + neighbour_a, owner_b * self.n + neighbour_b, assume_unique=True)
         tie, corner = common // self.n, common % self.n
         k = 1 + _contains(keys, edge_keys(lo[tie], corner, self.n)) + _contains(keys, edge_keys(hi[tie], corner, self.n))
@@ -208,18 +208,21 @@ class SocialNetwork:
         self._component = parent[component]
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """All ties as two index arrays (u < v)."""
-        keys = np.sort(np.concatenate([self._keys, self._new_keys]))
+        """All ties as two index arrays (u < v), sorted."""
+        (keys,) = _insert_sorted(self._keys, self._new_keys) if len(self._new_keys) else (self._keys,)
         return keys // self.n, keys % self.n
 
     def neighbours(self, i: int) -> np.ndarray:
         """Indices of resident ``i``'s ties."""
-        return self._ties_of(np.array([i]))[1]
+        return self.ties_of(np.array([i]))[1]
 
     def adjacency(self) -> sp.csr_matrix:
         """The full symmetric 0/1 adjacency matrix."""
-        u, v = self.edges()
-        return _symmetric(u, v, self.n)
+        if len(self._new_keys) == 0:
+            return self._base
+        added = _symmetric((self._new_keys // self.n).astype(np.int32), (self._new_keys % self.n).astype(np.int32),
+                           self.n)
+        return self._base + added
 
     def local_clustering(self) -> np.ndarray:
         """Each resident's clustering coefficient (0 for degree < 2).

@@ -30,9 +30,9 @@ class Population:
         offset = (rng.random(len(nbhds)) * self.nbhd_count[nbhds]).astype(np.int64)
         return self._order[self._start[nbhds] + offset]
 
-    def per_nbhd(self, who: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Count (or sum ``weights``) of residents ``who`` per neighbourhood."""
-        return np.bincount(self.nbhd[who], weights, minlength=self.n_nbhd)
+    def per_nbhd(self, who: np.ndarray | None, weights: np.ndarray | None = None) -> np.ndarray:
+        """Count (or sum ``weights``) of residents ``who`` (None: everyone) per neighbourhood."""
+        return np.bincount(self.nbhd if who is None else self.nbhd[who], weights, minlength=self.n_nbhd)
 
     def issue_key(self, who: np.ndarray) -> np.ndarray:
         """Neighbourhood x issue key of residents ``who`` (one action group per key)."""
@@ -45,8 +45,10 @@ class Population:
         twice as fast as of stacked columns (measured at 100k and 1M residents).
         """
         if rows is not None:
-            deg = self.network.degree()[rows]
-            return [np.where(deg > 0, self.network.tie_sum(x, rows) / np.maximum(deg, 1), x[rows]) for x in columns]
+            owner, neighbour = self.network.ties_of(rows)
+            deg = np.bincount(owner, minlength=len(rows))
+            return [np.where(deg > 0, np.bincount(owner, x[neighbour], minlength=len(rows)) / np.maximum(deg, 1),
+                             x[rows]) for x in columns]
         inverse, isolated = self._inverse_degree()
         means = []
         for x in columns:
