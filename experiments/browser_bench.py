@@ -405,7 +405,9 @@ def register(app: typer.Typer) -> None:
                                                        "screenshots (1366x768, 1920x1080) into this folder.")] = None,
     ) -> None:
         """Frame cost of the trainer demo (now vs full server redraws) and N users at once (default 10 and 20)."""
-        from experiments.cli import console
+        from rich.console import Console
+
+        console = Console()
 
         if not Path(CHROMIUM).exists():
             console.print(f"[red]error:[/red] no chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM)")

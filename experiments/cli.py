@@ -30,12 +30,13 @@ if TYPE_CHECKING:
 app = typer.Typer(help="saferstreets: community organising, collective efficacy and acquisitive crime.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
-DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "target_hardening", "combined")
+DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "neighbourhood_watch", "target_hardening", "combined")
 
 Steps = Annotated[int, typer.Option("--steps", min=1, max=5 * 365, help="Days to simulate (1-1825).")]
 Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (whole number >= 0).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
 Out = Annotated[Path, typer.Option("--out", help="Directory for results, figure and manifest.")]
+Workers = Annotated[int, typer.Option("--workers", min=1, max=512, help="Local worker processes.")]
 
 
 def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,7 +109,7 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
     chosen = load_scenario(scenario)
     model = simulate(CommunityModel(chosen.params, rng=seed, **parse_sets(set_)), steps, chosen.name)
     df = model.results()
-    print_summary(summarise(df).assign(scenario=chosen.name), f"{chosen.name}: {steps} days, seed {seed}")
+    print_summary(summarise(area_series(df)), f"{chosen.name}: {steps} days, seed {seed}")
     write_parquet(df, out / "results.parquet")
     write_parquet(model.crime_log(), out / "crimes.parquet")
     plot_series(area_series(df), out / "figure.png", title=chosen.name)
@@ -119,38 +120,40 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
 
 @app.command()
 @fail_cleanly
-def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all five strategies).")] = None,
+def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all shipped strategies).")]
+            = None,
             steps: Steps = 365, seed: Seed = 0,
-            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 10,
-            set_: Sets = None, out: Out = Path("results/compare")) -> None:
+            replicates: Annotated[int, typer.Option(min=2, max=200, help="Replicates per scenario.")] = 10,
+            set_: Sets = None, workers: Workers = 1, out: Out = Path("results/compare")) -> None:
     """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from simulation.model import CommunityModel
-    from simulation.output import (area_series, comparison_table, manifest, paired_prevention, plot_series,
-                                   summarise, write_json, write_parquet)
-    from simulation.replicates import replicate_seeds
+    from simulation.output import (area_series, comparison_table, manifest, paired_noise, paired_prevention,
+                                   plot_series, summarise, write_json, write_parquet)
+    from simulation.replicates import local_executor, paired_runs, replicate_seeds, run_all
 
     chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
     overrides = parse_sets(set_)
     seeds = replicate_seeds(seed, replicates)
+    runs = paired_runs({sc.name: sc.params.replace(**overrides) for sc in chosen}, seeds, steps)
     frames = []
-    total = len(chosen) * replicates
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("runs", total=total)
-        for sc in chosen:
-            for rep, rep_seed in enumerate(seeds):
-                model = CommunityModel(sc.params, rng=rep_seed, **overrides)
-                model.run_for(steps)
-                frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
-                progress.advance(task)
-    df = pd.concat(frames, ignore_index=True)
-    runs = paired_prevention(summarise(df, ("scenario", "replicate")), "scenario", chosen[0].name)
-    table = comparison_table(runs, "scenario", [sc.name for sc in chosen], tuple(COMPARED))
-    print_comparison(table, f"{len(chosen)} strategies x {replicates} replicates, {steps} days "
-                            f"(means with 95% CI)")
+                  console=console, transient=True) as progress, local_executor(workers) as executor:
+        task = progress.add_task("runs", total=len(runs))
+        for _, frame in run_all(runs, executor, max_in_flight=2 * workers):
+            frames.append(frame)
+            progress.advance(task)
+    df = pd.concat(frames, ignore_index=True).rename(columns={"label": "scenario"})
+    df = df.sort_values(["scenario", "replicate", "step", "neighbourhood"], kind="stable", ignore_index=True)
+    first = chosen[0].name
+    per_run = paired_prevention(summarise(area_series(df, ("scenario", "replicate", "seed")),
+                                          ("scenario", "replicate", "seed")), "scenario", first)
+    order = [sc.name for sc in chosen]
+    table = comparison_table(per_run, "scenario", order, tuple(COMPARED)).merge(
+        paired_noise(per_run, "scenario", first), on="scenario")
+    print_comparison(table, f"{len(chosen)} strategies x {replicates} paired replicates, {steps} days "
+                            f"(means with 95% CI)", first)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
@@ -160,28 +163,39 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
     console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
 
 
-COMPARED = {"ce_end": "CE end", "ce_change": "CE change", "completed": "Crimes", "prevented": "Prevented",
-            "interventions": "Interventions", "active_end": "Active", "cost_gbp": "Cost £k"}
+COMPARED = {"collective_efficacy_end": "CE end", "collective_efficacy_change": "CE change",
+            "completed_total": "Crimes", "prevented": "Prevented", "interventions_total": "Interventions",
+            "active_end": "Active", "cost_gbp_total": "Cost £k"}
+PRECISION = 2.0
+"""Crimes prevented: the 95% CI half-width the 'n for ±2' column plans for."""
 
 
-def print_comparison(table: pd.DataFrame, title: str) -> None:
-    """Rich table of :func:`~simulation.output.comparison_table`."""
+def print_comparison(table: pd.DataFrame, title: str, first: str) -> None:
+    """Rich table of :func:`~simulation.output.comparison_table` with the paired noise of crimes prevented."""
     import numpy as np
 
-    out = Table(title=title, caption="CE: collective efficacy survey score (1-5). Crimes completed and "
-                                     "interventions: totals per run. Prevented: fewer completed crimes than "
-                                     "the first scenario with the same seed (paired).")
+    from simulation.output import replicates_needed
+
+    out = Table(title=title, caption=f"CE: collective efficacy survey score (1-5). Crimes completed and "
+                                     f"interventions: totals per run. Prevented: fewer completed crimes than "
+                                     f"{first} with the same seed (paired). r: same-seed correlation of crimes "
+                                     f"with {first}; paired SD: SD of the per-seed difference; n for ±2: paired "
+                                     f"replicates for a 95% CI of ±{PRECISION:g} crimes prevented.")
     out.add_column("strategy", no_wrap=True)
-    for name in COMPARED.values():
+    for name in (*COMPARED.values(), "r", "paired SD", f"n for ±{PRECISION:g}"):
         out.add_column(name)
     for _, row in table.iterrows():
         cells = []
         for col in COMPARED:
             ci = row[f"{col}_ci95"]
-            scale = 1000 if col == "cost_gbp" else 1
-            fmt = "{:.2f}" if col.startswith("ce") else "{:,.0f}"
+            scale = 1000 if col == "cost_gbp_total" else 1
+            fmt = "{:.2f}" if col.startswith("collective") else "{:,.0f}" if col != "prevented" else "{:,.1f}"
             cells.append(fmt.format(row[col] / scale) +
                          ("" if np.isnan(ci) or ci == 0 else " ± " + fmt.format(ci / scale)))
+        paired = row["scenario"] != first
+        cells += [f"{row['same_seed_correlation']:+.2f}" if paired else "",
+                  f"{row['paired_sd']:.1f}" if paired else "",
+                  f"{replicates_needed(row['paired_sd'], PRECISION)}" if paired else ""]
         out.add_row(row["scenario"], *cells)
     console.print(out)
 
@@ -190,10 +204,10 @@ def print_summary(summary: pd.DataFrame, title: str) -> None:
     """Rich table of one run's :func:`~simulation.output.summarise` row."""
     out = Table("outcome", "value", title=title)
     row = summary.iloc[0]
-    for col in ("ce_start", "ce_end", "intervention_rate"):
+    for col in ("collective_efficacy_end", "collective_efficacy_change", "intervention_rate"):
         out.add_row(col, f"{row[col]:.3f}")
-    for col in ("attempted", "completed", "foiled", "interventions", "active_end", "action_groups_end",
-                "organiser_contacts", "new_ties", "cost_gbp"):
+    for col in ("attempted_total", "completed_total", "foiled_total", "interventions_total", "active_end",
+                "action_groups_end", "organiser_contacts_total", "new_ties_total", "cost_gbp_total"):
         out.add_row(col, f"{row[col]:,.0f}")
     console.print(out)
 

@@ -1,22 +1,29 @@
-"""A plain per-agent Mesa model of the core resident rules, as the speed reference.
+"""The resident rules of saferstreets written the way a competent Mesa modeller would: the speed reference.
 
-This is how the resident part of saferstreets would look written the usual
-Mesa way: one :class:`mesa.discrete_space.CellAgent` per resident on a
-:class:`mesa.discrete_space.Network` of the same social network, activated in
-random order with ``model.agents.shuffle_do("step")``, each agent applying the
-*same* rule functions from :mod:`agents.residents` to its own scalars:
+One :class:`mesa.discrete_space.FixedAgent` per resident on a
+:class:`mesa.discrete_space.Network` of the same social network, activated
+in random order with ``model.agents.shuffle_do("step")``. Each agent holds
+plain Python floats, draws from ``model.random`` (the standard library
+generator, the fast one for single numbers), keeps the list of its ties
+(cached from its cell's neighbourhood once the network is built) and applies
+the same rules as the vectorised model, written out for scalars:
 
-* presence today and willingness to intervene;
-* trust and efficacy relaxing to baseline and pulled towards the mean of the
-  agent's ties;
-* joining an action group by complex contagion (active ties on each issue,
-  own concern, efficacy, fear) and dropping out.
+* presence today and willingness to intervene (:mod:`agents.residents`);
+* trust and efficacy relaxing to baseline and pulled towards the mean of its
+  ties; fear relaxing;
+* joining an action group by complex contagion (active ties on an issue
+  with a group in the neighbourhood, own concern, efficacy, fear), and
+  dropping out (:mod:`agents.groups`); the model keeps a count of members
+  per neighbourhood and issue, so "a group exists here" is a look-up.
 
 It starts from the same world as :class:`~simulation.model.CommunityModel`
-(same place, attitudes, concerns and network for the same seed); informal
-group leaders start active on one of their concerns so contagion has seeds.
-It leaves out organising, hardening, offending and the survey, so the full
-model does strictly more work per resident-step than this reference.
+for the same seed. Without organisers nobody would ever join, so the members
+of existing groups' leadership (informal leaders) start active on an issue
+(``seed_issues``; by default one of their own concerns). It leaves out
+organising, group founding and success, hardening, offending and the survey:
+the full model does strictly more per resident-step.
+:func:`vectorised_counterpart` sets up the full model in the same situation,
+so tests can check that both give the same results in distribution.
 """
 
 from __future__ import annotations
@@ -25,79 +32,130 @@ from typing import Any
 
 import mesa
 import numpy as np
-from mesa.discrete_space import CellAgent, Network
+from mesa.discrete_space import FixedAgent, Network
 
-from agents import residents as rules
-from simulation.streams import resolve_seed
-from simulation.params import CONCERNS, Params
-from simulation.world import build_groups, build_network, build_place, starting_attitudes, starting_concerns
+from simulation.model import CommunityModel
+from simulation.params import Params
+from simulation.state import N_ISSUES, Stage
+from simulation.streams import Streams, resolve_seed
+from simulation.world import build_world
 
-N_ISSUES = len(CONCERNS)
+RULES_ONLY = {"offenders_per_1000": 0.0, "p_action_success": 0.0, "organising": "none"}
+"""Settings under which the full model runs only the rules the reference has."""
 
 
-class ReferenceResident(CellAgent):
+class ReferenceResident(FixedAgent):
     """One resident with its own attributes, stepped on its own."""
 
     def __init__(self, model: MesaReference, cell: Any, trust: float, efficacy: float, fear: float,
-                 concerns: int, issue: int) -> None:
+                 concerns: int, nbhd: int, issue: int) -> None:
         super().__init__(model)
         self.cell = cell
         self.trust, self.efficacy, self.fear = trust, efficacy, fear
         self.base_trust, self.base_efficacy, self.base_fear = trust, efficacy, fear
         self.concerns = concerns
+        self.nbhd = nbhd
         self.issue = issue
         self.active = issue >= 0
         self.present = False
         self.willingness = 0.0
+        self.ties: list[ReferenceResident] = []
 
     def step(self) -> None:
-        """Presence, willingness, peer influence on trust and efficacy, then join or drop out."""
-        p, rng = self.model.params, self.model.rng
-        ties = list(self.cell.neighborhood.agents)
-        self.present = rng.random() < rules.presence_probability(p.p_home, self.fear, p.fear_withdrawal)
-        self.willingness = rules.willingness_to_intervene(self.trust, self.efficacy, self.fear, p.fear_withdrawal)
-        tie_trust = sum(t.trust for t in ties) / len(ties) if ties else self.trust
-        tie_efficacy = sum(t.efficacy for t in ties) / len(ties) if ties else self.efficacy
-        self.trust = float(rules.relax(self.trust, self.base_trust, tie_trust, p.relax_rate, p.peer_influence, 0.0))
-        self.efficacy = float(rules.relax(self.efficacy, self.base_efficacy, tie_efficacy, p.relax_rate,
-                                          p.peer_influence, 0.0))
-        self.fear = float(rules.relax(self.fear, self.base_fear, self.fear, p.relax_rate, 0.0, 0.0))
+        """Presence, willingness, attitudes, then join or drop out."""
+        m = self.model
+        p, rand = m.params, m.random.random
+        withdraw = 1.0 - p.fear_withdrawal * self.fear
+        self.present = rand() < p.p_home * withdraw
+        self.willingness = self.efficacy * (0.5 + 0.5 * self.trust) * withdraw
+        ties = self.ties
+        if ties:
+            tie_trust = sum(t.trust for t in ties) / len(ties)
+            tie_efficacy = sum(t.efficacy for t in ties) / len(ties)
+        else:
+            tie_trust, tie_efficacy = self.trust, self.efficacy
+        self.trust = _relax(self.trust, self.base_trust, tie_trust, p.relax_rate, p.peer_influence)
+        self.efficacy = _relax(self.efficacy, self.base_efficacy, tie_efficacy, p.relax_rate, p.peer_influence)
+        self.fear = _relax(self.fear, self.base_fear, self.fear, p.relax_rate, 0.0)
         if self.active:
-            if rng.random() < rules.dropout_probability(p.p_dropout, self.fear):
+            if rand() < p.p_dropout * (1.0 + self.fear):
                 self.active = False
+                m.members[self.nbhd][self.issue] -= 1
             return
+        active_ties = [0] * N_ISSUES
+        for t in ties:
+            if t.active:
+                active_ties[t.issue] += 1
+        if self.issue < 0 and not any(active_ties):
+            return
+        base = p.p_join * self.efficacy * withdraw
+        groups = m.members[self.nbhd]
         for issue in range(N_ISSUES):
-            active_ties = sum(1 for t in ties if t.active and t.issue == issue)
-            social = rules.social_factor(active_ties, False, p.join_threshold, p.lone_join_factor)
-            prob = rules.join_probability(p.p_join, self.efficacy, self.fear, p.fear_withdrawal, social,
-                                          bool(self.concerns >> issue & 1), p.mismatch_factor)
-            if rng.random() < prob:
+            if not groups[issue]:
+                continue
+            count = active_ties[issue]
+            if count >= p.join_threshold:
+                social = 1.0
+            elif count > 0 or issue == self.issue:
+                social = p.lone_join_factor
+            else:
+                continue
+            match = 1.0 if self.concerns >> issue & 1 else p.mismatch_factor
+            if rand() < base * social * match:
                 self.active, self.issue = True, issue
+                groups[issue] += 1
                 return
+
+
+def _relax(x: float, base: float, tie_mean: float, relax_rate: float, peer_influence: float) -> float:
+    """One day of an attitude: drift back to baseline, pull towards ties; kept in [0, 1]."""
+    return min(1.0, max(0.0, x + relax_rate * (base - x) + peer_influence * (tie_mean - x)))
+
+
+def leader_issues(world: Any, rng: np.random.Generator) -> np.ndarray:
+    """An issue for each informal leader (one of their concerns at random), -1 for everyone else."""
+    issues = np.full(len(world.trust), -1)
+    for i in np.flatnonzero(world.groups.is_leader):
+        own = [issue for issue in range(N_ISSUES) if world.concerns[i] >> issue & 1]
+        if own:
+            issues[i] = rng.choice(own)
+    return issues
 
 
 class MesaReference(mesa.Model):
     """The resident rules of saferstreets as a classic per-agent Mesa model."""
 
-    def __init__(self, params: Params | None = None, rng: Any = None, **overrides: Any) -> None:
+    def __init__(self, params: Params | None = None, rng: Any = None, seed_issues: np.ndarray | None = None,
+                 **overrides: Any) -> None:
         base = params or Params()
         self.params = Params.from_mapping(overrides, base=base) if overrides else base
         seed = resolve_seed(rng)
         super().__init__(rng=seed)
         p = self.params
-        world_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1,)))
-        place = build_place(p, world_rng)
-        trust, efficacy, fear = starting_attitudes(p, place, world_rng)
-        groups, gu, gv = build_groups(p, place, world_rng)
-        concerns = starting_concerns(p, p.n_residents, world_rng)
-        network = build_network(p, place, trust, (gu, gv), world_rng)
-        self.grid = Network(network.to_networkx(), capacity=1, random=self.random, layout=None)
+        world = build_world(p, Streams(seed).generator("world"))
+        issues = leader_issues(world, self.rng) if seed_issues is None else seed_issues
+        self.members = [[0] * N_ISSUES for _ in range(world.place.n_nbhd)]
+        self.grid = Network(world.network.to_networkx(), capacity=1, random=self.random, layout=None)
+        nbhd = world.place.resident_nbhd
         for i, cell in enumerate(self.grid.all_cells):
-            own = [issue for issue in range(N_ISSUES) if concerns[i] >> issue & 1]
-            issue = int(self.rng.choice(own)) if groups.is_leader[i] and own else -1
-            ReferenceResident(self, cell, float(trust[i]), float(efficacy[i]), float(fear[i]),
-                              int(concerns[i]), issue)
+            ReferenceResident(self, cell, float(world.trust[i]), float(world.efficacy[i]), float(world.fear[i]),
+                              int(world.concerns[i]), int(nbhd[i]), int(issues[i]))
+            if issues[i] >= 0:
+                self.members[nbhd[i]][issues[i]] += 1
+        for agent in self.agents:
+            agent.ties = list(agent.cell.neighborhood.agents)
 
     def step(self) -> None:
         """One day: every resident steps once, in random order."""
         self.agents.shuffle_do("step")
+
+
+def vectorised_counterpart(params: Params, seed: int, seed_issues: np.ndarray) -> CommunityModel:
+    """The full model with only the reference's rules at work, started from the same active residents."""
+    model = CommunityModel(params.replace(**RULES_ONLY), rng=seed)
+    r = model.residents
+    active = np.flatnonzero(seed_issues >= 0)
+    r.stage[active] = Stage.ACTIVE
+    r.issue[active] = seed_issues[active]
+    model.processes["groups"].founded[model.population.issue_key(active)] = True
+    return model

@@ -1,8 +1,9 @@
 """Report on a sweep: per-scenario means with 95% CIs, paired effects against the baseline, figures.
 
-End-of-run outcomes per run are computed from the area-level series: daily
-counts are totalled over the run (``completed_total``), states are taken on
-the last day (``collective_efficacy_end``). Effects pair each run with the
+End-of-run outcomes per run are computed from the area-level series as each
+metric's kind says (:mod:`simulation.metrics`): daily counts are totalled
+over the run (``completed_total``), states are taken on the last day
+(``collective_efficacy_end``), survey scores also as their change. Effects pair each run with the
 baseline run of the same replicate seed and grid point (same neighbourhoods,
 same random streams), so the difference CI is a paired t interval; the ratio
 of means has a delta-method interval.
@@ -17,15 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.output import SUMS, area_series, ci95_half_width, plot_series, t95, write_atomic
+from simulation.output import (area_series, ci95_half_width, plot_series, replicates_needed, summarise, t95,
+                               write_atomic)
 from simulation.params import ParameterError
 
 HEADLINE = ("collective_efficacy_end", "completed_total", "interventions_total", "cost_gbp_total")
-
-
-def is_flow(metric: str) -> bool:
-    """Daily counts (totalled over a run) as opposed to states (read on the last day)."""
-    return metric in SUMS or metric.split("_")[0] in ("attempted", "completed", "foiled")
 
 
 def area_frame(df: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
@@ -37,16 +34,8 @@ def area_frame(df: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
 
 
 def run_outcomes(area: pd.DataFrame, info: dict[str, Any]) -> pd.DataFrame:
-    """One row per run: totals of flows, last-day states and the change in collective efficacy."""
-    keys = ["scenario", *info["grid"], "replicate", "seed"]
-    metrics = [m for m in info["metrics"] if m in area]
-    grouped = area.sort_values("step", kind="stable").groupby(keys, sort=False)
-    first, last, total = grouped.first(), grouped.last(), grouped[metrics].sum()
-    out = pd.DataFrame({f"{m}_total" if is_flow(m) else f"{m}_end": total[m] if is_flow(m) else last[m]
-                        for m in metrics})
-    if "collective_efficacy" in metrics:
-        out["collective_efficacy_change"] = last["collective_efficacy"] - first["collective_efficacy"]
-    return out.reset_index()
+    """One row per run: each metric's summary (:func:`simulation.output.summarise`)."""
+    return summarise(area, ("scenario", *info["grid"], "replicate", "seed"))
 
 
 def t_interval(values: np.ndarray) -> tuple[float, float]:
@@ -90,16 +79,6 @@ def _ratio(x: np.ndarray, b: np.ndarray) -> tuple[float, float]:
     cov = np.cov(x, b, ddof=1)
     var = (cov[0, 0] + ratio**2 * cov[1, 1] - 2 * ratio * cov[0, 1]) / (n * np.mean(b) ** 2)
     return ratio, float(t95(n) * math.sqrt(max(var, 0.0)))
-
-
-def replicates_needed(sd: float, target: float) -> int:
-    """Smallest n whose 95% t CI half-width ``t(n-1) sd / sqrt(n)`` is at most ``target``."""
-    if not (sd > 0 and target > 0):
-        return 2
-    n = max(2, math.ceil((1.96 * sd / target) ** 2))
-    while t95(n) * sd / math.sqrt(n) > target:
-        n += 1
-    return n
 
 
 def advice(table: pd.DataFrame, info: dict[str, Any], outcomes: tuple[str, ...], precision: float) -> list[str]:

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.report import is_flow, run_outcomes
+from experiments.report import run_outcomes
 from experiments.spec import make_run, metric_choices
+from simulation.metrics import METRICS
 from experiments.sweep import execute, run_path
 from simulation.output import manifest, write_atomic, write_json
 from simulation.params import FIELDS, ParameterError, Params, allowed, check_keys, spec
@@ -35,8 +36,8 @@ MORRIS_LEVELS = 4
 
 def outcome_choices() -> tuple[str, ...]:
     """End-of-run outcomes the analysis can use (as named in the report)."""
-    names = [f"{m}_total" if is_flow(m) else f"{m}_end" for m in metric_choices("area")]
-    return (*names, "collective_efficacy_change")
+    names = [METRICS[m].summary for m in metric_choices("area")]
+    return (*names, *(f"{m.name}_change" for m in METRICS.values() if m.kind == "score"))
 
 
 def outcome_metric(outcome: str) -> str:

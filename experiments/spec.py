@@ -28,42 +28,31 @@ import itertools
 import json
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from simulation.replicates import replicate_seeds
+from simulation.metrics import METRICS
 from simulation.params import ParameterError, Params, check_keys, coerce
+from simulation.replicates import replicate_seeds
 from simulation.scenarios import Scenario, load_scenario
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 TOP_LEVEL = ("name", "description", "seed", "replicates", "steps", "scenarios", "baseline", "level",
              "metrics", "params", "grid")
 LEVELS = ("area", "neighbourhood")
-SCORES = ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "fear")
-"""Survey scores and means that the area level weights by population."""
-NEIGHBOURHOOD_MEANS = ("efficacy", "willingness", "mean_degree", "clustering", "largest_component_share")
-"""Per-neighbourhood means that ``area_series`` does not aggregate: kept at neighbourhood level only."""
 MAX_STEPS = 5 * 365
 MAX_REPLICATES = 1000
 
 
-@cache
 def model_columns() -> tuple[str, ...]:
-    """The columns of ``CommunityModel.results()`` (from a tiny model's day 0)."""
-    from simulation.model import CommunityModel
-    return tuple(CommunityModel(Params(n_residents=10), rng=0).results().columns)
-
-
-def stage_columns() -> tuple[str, ...]:
-    """Population-by-stage columns, the weights of area-level scores."""
-    return tuple(c for c in model_columns() if c.startswith("stage_"))
+    """The columns of ``CommunityModel.results()``."""
+    return ("step", "neighbourhood", *METRICS)
 
 
 def metric_choices(level: str) -> tuple[str, ...]:
-    """Metrics an experiment may keep at ``level``."""
-    skip = {"step", "neighbourhood", *(NEIGHBOURHOOD_MEANS if level == "area" else ())}
-    return tuple(c for c in model_columns() if c not in skip)
+    """Metrics an experiment may keep (at either level: area rows combine them as their kind says)."""
+    return tuple(METRICS)
 
 
 @dataclass(frozen=True)
@@ -252,10 +241,8 @@ def _metrics(data: dict[str, Any], level: str, source: str) -> tuple[str, ...]:
                              f"allowed: {', '.join(choices)}")
     for metric in metrics:
         if metric not in choices:
-            hint = (" (a neighbourhood mean: use level = \"neighbourhood\" to keep it)"
-                    if metric in NEIGHBOURHOOD_MEANS else "")
             close = difflib.get_close_matches(metric, choices, n=1)
-            hint += f" Did you mean '{close[0]}'?" if close and not hint else ""
+            hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ParameterError(f"{source}: unknown metric '{metric}' at level '{level}'{hint}. "
                                  f"Allowed metrics: {', '.join(choices)}")
     return tuple(dict.fromkeys(metrics))

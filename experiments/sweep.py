@@ -10,8 +10,7 @@ and an interrupted sweep (Ctrl-C, a dead worker) loses no finished run.
 from __future__ import annotations
 
 import json
-import multiprocessing
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,10 +21,10 @@ from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
 
-from experiments.spec import SCORES, Experiment, stage_columns
-from simulation.model import CommunityModel
+from experiments.spec import Experiment
 from simulation.output import area_series, manifest, write_json, write_parquet
 from simulation.params import ParameterError, Params
+from simulation.replicates import Run, local_executor, simulate
 
 RunFn = Callable[[dict[str, Any]], pd.DataFrame]
 
@@ -35,14 +34,16 @@ class SweepIncomplete(RuntimeError):
 
 
 def run_one(run: dict[str, Any]) -> pd.DataFrame:
-    """Simulate one run; tidy rows: scenario, grid parameters, replicate, seed, step[, neighbourhood], metrics."""
-    model = CommunityModel(Params.from_mapping(run["params"]), rng=run["seed"])
-    model.run_for(run["steps"])
-    df = model.results()
+    """Simulate one run; tidy rows: scenario, grid parameters, replicate, seed, step[, neighbourhood], metrics.
+
+    Neighbourhood rows keep ``residents`` too (the weights that combine them into area rows).
+    """
+    df = simulate(Run(run["scenario"], Params.from_mapping(run["params"]), run["replicate"], run["seed"],
+                      run["steps"]))
     if run["level"] == "area":
         df, kept = area_series(df), ["step", *run["metrics"]]
     else:
-        kept = ["step", "neighbourhood", *dict.fromkeys([*run["metrics"], *SCORES, *stage_columns()])]
+        kept = ["step", "neighbourhood", *dict.fromkeys([*run["metrics"], "residents"])]
     identity = {"scenario": run["scenario"], **run["grid"], "replicate": run["replicate"], "seed": run["seed"]}
     return df[kept].assign(**identity)[[*identity, *kept]]
 
@@ -81,12 +82,9 @@ def open_executor(workers: int = 1, scheduler: str | None = None) -> Iterator[tu
             yield client.get_executor(), 2 * max(1, sum(client.nthreads().values()))
         finally:
             client.close()
-    elif workers > 1:
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
-            yield executor, 2 * workers
     else:
-        yield InlineExecutor(), 1
+        with local_executor(workers) as executor:
+            yield executor or InlineExecutor(), 2 * workers if executor else 1
 
 
 def execute(runs: list[dict[str, Any]], runs_dir: Path, workers: int = 1, scheduler: str | None = None,

@@ -9,9 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from experiments.cli import Sets, console, fail_cleanly, parse_sets
-
-Workers = Annotated[int, typer.Option("--workers", min=1, max=512, help="Local worker processes.")]
+from experiments.cli import Sets, Workers, console, fail_cleanly, parse_sets
 Scheduler = Annotated[str | None, typer.Option(
     "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
     help="Dask scheduler address tcp://HOST:PORT (needs the dask extra); overrides --workers.")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import platform
 import subprocess
@@ -18,17 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from simulation.metrics import METRICS, aggregate
 from simulation.params import Params
 
 PACKAGES = ("saferstreets", "mesa", "numpy", "scipy", "networkx", "pandas", "pyarrow")
-OUTCOMES = {
-    "collective_efficacy": "Collective efficacy (1-5)",
-    "completed": "Crimes completed",
-    "interventions": "Interventions",
-    "attempted": "Crimes attempted",
-    "foiled": "Crimes foiled",
-}
-SUMS = ("attempted", "completed", "foiled", "interventions", "organiser_contacts", "new_ties", "cost_gbp")
 
 
 def versions() -> dict[str, str]:
@@ -86,11 +80,6 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     write_atomic(path, lambda tmp: tmp.write_text(json.dumps(data, indent=2, default=str) + "\n"))
 
 
-AVERAGES = ("collective_efficacy", "ce_cohesion", "ce_control", "trust", "efficacy", "fear", "willingness",
-            "mean_degree", "clustering", "largest_component_share")
-"""Per-neighbourhood columns that are averages over residents (the rest are counts)."""
-
-
 def t95(n: int | np.ndarray) -> float | np.ndarray:
     """Two-sided 95% quantile of Student's t for the mean of ``n`` values (``n - 1`` degrees of freedom)."""
     return stats.t.ppf(0.975, np.asarray(n) - 1)
@@ -101,13 +90,34 @@ def ci95_half_width(sd: float, n: int) -> float:
     return float(t95(n) * sd / np.sqrt(n)) if n > 1 else float("nan")
 
 
+def replicates_needed(sd: float, target: float) -> int:
+    """Smallest n whose 95% t CI half-width ``t(n-1) sd / sqrt(n)`` is at most ``target``."""
+    if not (sd > 0 and target > 0):
+        return 2
+    n = max(2, math.ceil((1.96 * sd / target) ** 2))
+    while t95(n) * sd / math.sqrt(n) > target:
+        n += 1
+    return n
+
+
 def paired_prevention(runs: pd.DataFrame, by: str, reference: str) -> pd.DataFrame:
     """Add ``prevented``: completed crimes of the ``reference`` run with the same replicate minus each run's.
 
     ``by`` names the column holding the scenario (or strategy) of each run.
     """
-    reference_crimes = runs[runs[by] == reference].set_index("replicate")["completed"]
-    return runs.assign(prevented=runs["replicate"].map(reference_crimes) - runs["completed"])
+    reference_crimes = runs[runs[by] == reference].set_index("replicate")["completed_total"]
+    return runs.assign(prevented=runs["replicate"].map(reference_crimes) - runs["completed_total"])
+
+
+def paired_noise(runs: pd.DataFrame, by: str, reference: str, outcome: str = "completed_total") -> pd.DataFrame:
+    """Per value of ``by``: the same-seed correlation of ``outcome`` with the ``reference`` runs and the SD of
+    the paired differences (what sets how many replicates a comparison needs)."""
+    wide = runs.pivot(index="replicate", columns=by, values=outcome)
+    base = wide[reference]
+    rows = [{by: name, "same_seed_correlation": float(base.corr(wide[name])) if name != reference else 1.0,
+             "paired_sd": float((wide[name] - base).std(ddof=1)) if name != reference else 0.0,
+             "unpaired_sd": float(np.sqrt(wide[name].var(ddof=1) + base.var(ddof=1)))} for name in wide]
+    return pd.DataFrame(rows)
 
 
 def comparison_table(runs: pd.DataFrame, by: str, order: list[str], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -124,28 +134,29 @@ def comparison_table(runs: pd.DataFrame, by: str, order: list[str], columns: tup
 
 
 def area_series(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Whole-area time series from per-neighbourhood rows: counts summed, averages weighted by population."""
-    weight = df[[c for c in df if c.startswith("stage_")]].sum(axis=1)
-    averages = [c for c in AVERAGES if c in df]
-    weighted = df.assign(_w=weight, **{c: df[c] * weight for c in averages})
-    out = weighted.groupby([*keys, "step"], sort=True).sum(numeric_only=True, min_count=1)
-    out[averages] = out[averages].div(out["_w"], axis=0)
-    return out.drop(columns=["_w", "neighbourhood"], errors="ignore").reset_index()
+    """Whole-area time series from per-neighbourhood rows, combined as each metric's kind says
+    (:func:`simulation.metrics.aggregate`). ``keys`` name the columns identifying a run."""
+    df = df.sort_values([*keys, "step", "neighbourhood"], kind="stable")
+    k = df["neighbourhood"].nunique()
+    weights = df["residents"].to_numpy(np.float64).reshape(-1, k)
+    head = df[[*keys, "step"]].iloc[::k].reset_index(drop=True)
+    return head.assign(**{name: aggregate(df[name].to_numpy(np.float64).reshape(-1, k), metric.kind, weights)
+                          for name, metric in METRICS.items() if name in df})
 
 
-def summarise(df: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One row per run (``keys``): start and end collective efficacy, crime and cost totals."""
-    area = area_series(df, keys)
-    grouped = area.groupby(list(keys)) if keys else area.groupby(np.zeros(len(area)))
-    first, last, total = grouped.first(), grouped.last(), grouped[list(SUMS)].sum()
-    out = pd.DataFrame({
-        "ce_start": first["collective_efficacy"], "ce_end": last["collective_efficacy"],
-        "ce_change": last["collective_efficacy"] - first["collective_efficacy"],
-        **{c: total[c] for c in SUMS},
-        "active_end": last["stage_active"] + last["stage_leader"],
-        "action_groups_end": last["action_groups"],
-    })
-    out["intervention_rate"] = out["interventions"] / out["attempted"].where(out["attempted"] > 0)
+def summarise(area: pd.DataFrame, keys: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One row per run (``keys``) from area series: each metric's summary (flows totalled, ``<name>_total``;
+    the rest as on the last day they were measured, ``<name>_end``), the change of each survey score over the
+    run (``<name>_change``) and the share of attempts stopped by a bystander (``intervention_rate``)."""
+    present = [m for m in METRICS.values() if m.name in area]
+    grouped = area.sort_values([*keys, "step"], kind="stable").groupby(list(keys) or np.zeros(len(area)), sort=False)
+    first, last, total = grouped.first(), grouped.last(), grouped[[m.name for m in present]].sum()
+    out = pd.DataFrame({m.summary: total[m.name] if m.kind == "flow" else last[m.name] for m in present})
+    for m in present:
+        if m.kind == "score":
+            out[f"{m.name}_change"] = last[m.name] - first[m.name]
+    if {"interventions", "attempted"} <= set(area):
+        out["intervention_rate"] = out["interventions_total"] / out["attempted_total"].where(out["attempted_total"] > 0)
     return out.reset_index(drop=not keys)
 
 
@@ -173,8 +184,8 @@ def plot_series(area: pd.DataFrame, path: Path, hue: str | None = None, title: s
             if stats["count"].max() > 1:
                 half = 1.96 * stats["std"].fillna(0) / np.sqrt(stats["count"])
                 ax.fill_between(stats.index, stats["mean"] - half, stats["mean"] + half, alpha=0.2)
-    names = ("Collective efficacy (survey, 1-5)", "Crimes completed (last 30 days)",
-             "Interventions (last 30 days)")
+    names = (METRICS["collective_efficacy"].label, f"{METRICS['completed'].label} (last 30 days)",
+             f"{METRICS['interventions'].label} (last 30 days)")
     for ax, name in zip(axes, names):
         ax.set_title(name)
         ax.set_xlabel("day")

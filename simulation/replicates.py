@@ -10,8 +10,10 @@ browser explorer and sweeps all build :class:`Run` objects and call
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Executor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,3 +80,13 @@ def run_all(runs: Iterable[Run], executor: Executor | None = None, fn: Callable[
     finally:
         for future in in_flight:
             future.cancel()
+
+
+@contextmanager
+def local_executor(workers: int) -> Iterator[Executor | None]:
+    """``workers`` local processes (forkserver: safe beside threads), or None to run in this process."""
+    if workers <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool

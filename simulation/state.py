@@ -1,4 +1,10 @@
-"""Per-agent state as numpy columns (one row per resident or offender)."""
+"""Vocabulary and per-agent state: issues, crime types, participation stages, resident columns.
+
+Issues and crime types are tables: one row each, read by name everywhere
+else (no positional masks). A new crime type or issue is one row here; its
+parameters (share of attempts, prevalence of the concern) and its outcome
+columns are generated from the row.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,81 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A local issue residents can care about and organise on."""
+
+    name: str
+    label: str
+    prevalence: float
+    """Default share of residents concerned (parameter ``p_concern_<name>``)."""
+    crime: bool
+    """A crime issue: members of an action group on it watch their street."""
+
+
+ISSUES: tuple[Issue, ...] = (
+    Issue("burglary", "burglary", 0.40, crime=True),
+    Issue("vehicle", "car crime", 0.30, crime=True),
+    Issue("lighting", "street lighting", 0.30, crime=False),
+    Issue("youth", "youth provision", 0.35, crime=False),
+)
+ISSUE_NAMES: tuple[str, ...] = tuple(i.name for i in ISSUES)
+N_ISSUES = len(ISSUES)
+NO_ISSUE = -1
+CRIME_ISSUES = np.array([k for k, i in enumerate(ISSUES) if i.crime])
+
+
+def issue_index(name: str) -> int:
+    """Position of issue ``name`` (its bit in the concerns mask)."""
+    return ISSUE_NAMES.index(name)
+
+
+HEEKS = ("Heeks, Reed, Tafsiri & Prince 2018, The economic and social costs of crime, 2nd ed., "
+         "Home Office Research Report 99, unit costs in 2015/16 prices")
+PRICE_YEAR = "2015/16"
+
+
+@dataclass(frozen=True)
+class CrimeType:
+    """One acquisitive crime type and how an attempt at it can go."""
+
+    name: str
+    label: str
+    share: float
+    """Default share of attempts (parameter ``share_<name>``; CSEW mix, assumed)."""
+    hardenable: bool
+    """Locks, lighting and gates at the target household can stop it."""
+    occupant_foils: bool
+    """Someone at home foils it (burglary)."""
+    needs_victim_out: bool
+    """Only possible against someone out on the street (robbery)."""
+    concern: str | None
+    """Issue a victim becomes concerned about."""
+    unit_cost_gbp: float
+    """Economic and social cost of one completed crime, in ``PRICE_YEAR`` prices."""
+    cost_source: str
+
+
+CRIME_TYPES: tuple[CrimeType, ...] = (
+    CrimeType("burglary", "domestic burglary", 0.25, hardenable=True, occupant_foils=True, needs_victim_out=False,
+              concern="burglary", unit_cost_gbp=5_930.0, cost_source=HEEKS + ": domestic burglary"),
+    CrimeType("vehicle", "vehicle crime", 0.35, hardenable=True, occupant_foils=False, needs_victim_out=False,
+              concern="vehicle", unit_cost_gbp=0.85 * 870.0 + 0.15 * 10_290.0,
+              cost_source=HEEKS + ": theft from (GBP 870) and of (GBP 10,290) vehicles weighted 85:15 by CSEW "
+                                  "volumes (weights assumed)"),
+    CrimeType("theft", "personal theft", 0.30, hardenable=False, occupant_foils=False, needs_victim_out=False,
+              concern=None, unit_cost_gbp=1_380.0, cost_source=HEEKS + ": theft from the person"),
+    CrimeType("robbery", "personal robbery", 0.10, hardenable=False, occupant_foils=False, needs_victim_out=True,
+              concern=None, unit_cost_gbp=11_320.0, cost_source=HEEKS + ": robbery"),
+)
+CRIME_NAMES: tuple[str, ...] = tuple(c.name for c in CRIME_TYPES)
+
+
+def crime_column(attribute: str) -> np.ndarray:
+    """One attribute of every crime type as an array (e.g. ``crime_column("hardenable")``)."""
+    return np.array([getattr(c, attribute) for c in CRIME_TYPES])
 
 
 class Stage(IntEnum):
@@ -18,7 +99,7 @@ class Stage(IntEnum):
     LEADER = 4       # leads an action group
 
 
-NO_ISSUE = -1
+STAGES = tuple(Stage)  # iterating an Enum is slow; recording does it every day
 
 
 @dataclass(slots=True)
@@ -31,7 +112,7 @@ class Residents:
     base_trust: np.ndarray       # levels attitudes relax back to
     base_efficacy: np.ndarray
     base_fear: np.ndarray
-    concerns: np.ndarray         # uint8 bitmask over CONCERNS
+    concerns: np.ndarray         # uint8 bitmask over ISSUES
     stage: np.ndarray            # int8 Stage
     issue: np.ndarray            # int8 issue they were mobilised on, NO_ISSUE if none
     asset_group: np.ndarray      # int32 existing community group, -1 if none

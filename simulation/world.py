@@ -19,7 +19,8 @@ import numpy as np
 
 from simulation.network import SocialNetwork
 from simulation.network_file import read_network_file
-from simulation.params import CONCERNS, Params
+from simulation.params import Params
+from simulation.state import ISSUES
 
 
 @dataclass(frozen=True)
@@ -115,9 +116,10 @@ def starting_attitudes(p: Params, place: Place, rng: np.random.Generator
 
 
 def starting_concerns(p: Params, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Bitmask of each resident's concerns (bit i = :data:`CONCERNS` [i])."""
-    bits = rng.random((n, len(CONCERNS))) < np.array(p.concern_prevalence)
-    return (bits * (1 << np.arange(len(CONCERNS)))).sum(axis=1).astype(np.uint8)
+    """Bitmask of each resident's concerns (bit i = :data:`~simulation.state.ISSUES` [i])."""
+    prevalence = np.array([getattr(p, f"p_concern_{issue.name}") for issue in ISSUES])
+    bits = rng.random((n, len(ISSUES))) < prevalence
+    return (bits * (1 << np.arange(len(ISSUES)))).sum(axis=1).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,19 @@ def build_network(p: Params, place: Place, trust: np.ndarray, group_ties: tuple[
 
 
 @dataclass(slots=True)
+class Segments:
+    """Street-segment state that changes during a run."""
+
+    heat: np.ndarray        # near-repeat heat: recent completed crimes, decaying
+    lighting: np.ndarray    # lighting improvement won by residents, 0-1
+
+    @classmethod
+    def initial(cls, n_segments: int) -> Segments:
+        """No heat, no improved lighting."""
+        return cls(heat=np.zeros(n_segments), lighting=np.zeros(n_segments))
+
+
+@dataclass(slots=True)
 class Offenders:
     """Where offenders live and how motivated they are (1 = baseline)."""
 
@@ -207,3 +222,27 @@ def build_offenders(p: Params, place: Place, rng: np.random.Generator) -> Offend
     home = rng.choice(place.n_segments, size=count, p=seg_weight / seg_weight.sum())
     return Offenders(home_segment=home, home_xy=place.segment_xy[home],
                      nbhd=place.segment_nbhd[home], motivation=np.ones(count))
+
+
+@dataclass(frozen=True)
+class World:
+    """Everything a run starts from; a pure function of the parameters and the world stream."""
+
+    place: Place
+    trust: np.ndarray
+    efficacy: np.ndarray
+    fear: np.ndarray
+    concerns: np.ndarray
+    groups: Groups
+    network: SocialNetwork
+    offenders: Offenders
+
+
+def build_world(p: Params, rng: np.random.Generator) -> World:
+    """Place, residents' starting attitudes and concerns, existing groups, the network and offenders."""
+    place = build_place(p, rng)
+    trust, efficacy, fear = starting_attitudes(p, place, rng)
+    groups, gu, gv = build_groups(p, place, rng)
+    concerns = starting_concerns(p, p.n_residents, rng)
+    network = build_network(p, place, trust, (gu, gv), rng)
+    return World(place, trust, efficacy, fear, concerns, groups, network, build_offenders(p, place, rng))

@@ -6,7 +6,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from experiments.cli import app
-from simulation.output import summarise
+from simulation.output import area_series, summarise
 
 runner = CliRunner()
 TINY = ["--set", "n_residents=300", "--set", "n_neighbourhoods=2"]
@@ -27,7 +27,7 @@ def test_params_lists_every_parameter():
 def test_run_prints_a_summary_and_writes_outputs(tmp_path):
     result = runner.invoke(app, ["run", "listening_led", "--steps", "20", "--seed", "3", "--out", str(tmp_path), *TINY])
     assert result.exit_code == 0, result.output
-    assert "ce_end" in result.output and "completed" in result.output
+    assert "collective_efficacy_end" in result.output and "completed_total" in result.output
     df = pd.read_parquet(tmp_path / "results.parquet")
     assert df["step"].max() == 20 and set(df["neighbourhood"]) == {0, 1}
     pd.read_parquet(tmp_path / "crimes.parquet")
@@ -53,8 +53,9 @@ def test_compare_prints_a_table_with_confidence_intervals(tmp_path):
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert list(table["scenario"]) == ["baseline", "listening_led"]
     assert table.loc[0, "prevented"] == 0 and table.loc[0, "prevented_ci95"] == 0
-    runs = summarise(pd.read_parquet(tmp_path / "results.parquet"), ("scenario", "replicate")).set_index(
-        ["scenario", "replicate"])["completed"]
+    keys = ("scenario", "replicate")
+    runs = summarise(area_series(pd.read_parquet(tmp_path / "results.parquet"), keys), keys).set_index(
+        list(keys))["completed_total"]
     assert table.loc[1, "prevented"] == (runs["baseline"] - runs["listening_led"]).mean()
     df = pd.read_parquet(tmp_path / "results.parquet")
     assert df.groupby("scenario")["seed"].unique().map(sorted).map(tuple).nunique() == 1   # paired seeds

@@ -19,7 +19,7 @@ from simulation.params import ParameterError
     (lambda: parse_bounds(["p_join=0-1"]), "expected name=lo:hi"),
     (lambda: sample("sobol", problem(["p_join"], {}), 10, 0), "power of 2"),
     (lambda: sample("latin", problem(["p_join"], {}), 10, 0), "expected one of morris, sobol"),
-    (lambda: outcome_metric("efficacy_end"), "expected one of collective_efficacy_end"),
+    (lambda: outcome_metric("efficacy_ending"), "'efficacy_ending': expected one of residents_end, collective_efficacy_end"),
 ])
 def test_bad_input_names_the_flag(call, expected: str) -> None:  # noqa: ANN001
     with pytest.raises(ParameterError) as err:

@@ -72,9 +72,9 @@ def test_unknown_metric_lists_allowed_metrics() -> None:
     assert "unknown metric 'crimes'" in message and "completed" in message
 
 
-def test_neighbourhood_mean_needs_neighbourhood_level() -> None:
-    assert 'level = "neighbourhood"' in bad(metrics=["efficacy"])
-    experiment_from_mapping({**GOOD, "metrics": ["efficacy"], "level": "neighbourhood"})
+def test_every_metric_can_be_kept_at_either_level() -> None:
+    for level in ("area", "neighbourhood"):
+        experiment_from_mapping({**GOOD, "metrics": ["efficacy", "clustering", "completed"], "level": level})
 
 
 @pytest.mark.parametrize(("change", "expected"), [

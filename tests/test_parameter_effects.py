@@ -5,6 +5,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from agents.organising import STRATEGIES
 from simulation import CommunityModel
 from simulation.params import FIELDS, Params, spec
 
@@ -15,6 +16,10 @@ BROADCAST = {**RICH, "organising": "broadcast", "hardening_budget_gbp": 0.0, "me
              "p_attend_meeting": 0.2}
 CONTEXT = {name: BROADCAST for name in ("broadcast_contacts_per_day", "broadcast_issue", "meeting_interval_days",
                                         "p_attend_meeting", "broadcast_trust_gain")}
+for strategy in STRATEGIES.values():   # a strategy's parameters matter where it is the strategy in use
+    for section in strategy.sections:
+        for field_name, _, _ in section.fields():
+            CONTEXT.setdefault(field_name, {**RICH, "organising": strategy.name, "hardening_budget_gbp": 0.0})
 CONTEXT["p_foil_hardened"] = {**RICH, "hardening_budget_gbp": 500_000.0}
 CONTEXT["lighting_gain"] = {**RICH, "offenders_per_1000": 100.0}   # enough crime to meet the lit streets
 ALTERNATIVE = {"n_neighbourhoods": 3, "n_residents": 700, "organising": "broadcast", "broadcast_issue": "youth",

@@ -83,3 +83,18 @@ def test_parse_value_errors_name_field_and_type(name, text):
 def test_parse_value_rejects_unknown_names():
     with pytest.raises(ParameterError, match="unknown parameter 'colour'"):
         parse_value("colour", "red")
+
+
+def test_every_parameter_belongs_to_a_titled_section_with_a_source():
+    from simulation.params import SECTIONS
+
+    titles = [section.title for section in SECTIONS]
+    assert len(set(titles)) == len(titles)
+    for name in FIELDS:
+        assert spec(name).section in titles and spec(name).source and spec(name).unit, name
+
+
+def test_crime_mix_and_concerns_are_generated_from_their_tables():
+    from simulation.state import CRIME_TYPES, ISSUES
+
+    assert {f"share_{c.name}" for c in CRIME_TYPES} | {f"p_concern_{i.name}" for i in ISSUES} <= set(FIELDS)

@@ -26,22 +26,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.metrics import METRICS
 from simulation.output import area_series, ci95_half_width, git_commit, t95, versions
 from simulation.params import ParameterError, Params
 from simulation.replicates import Run, replicate_seeds, run_all, simulate
 from simulation.scenarios import load_scenario, scenario_names
+from simulation.state import PRICE_YEAR
 from viz.controls import CHOICE_LABELS, HORIZON_DAYS, SEED_MAX, check_whole, control
 
 BASELINE = "baseline"
 YEAR = 365
 OUTCOMES: dict[str, tuple[str, str]] = {
-    "completed": ("Crimes completed", "crimes a year"),
+    "completed": (METRICS["completed"].label, "crimes a year"),
+    "crime_cost_gbp": (METRICS["crime_cost_gbp"].label, f"£ a year ({PRICE_YEAR} prices)"),
+    "cost_gbp": (METRICS["cost_gbp"].label, "£ a year"),
     "prevented": ("Crimes prevented vs doing nothing", "crimes a year"),
+    "avoided_gbp": ("Cost of crime avoided vs doing nothing", f"£ a year ({PRICE_YEAR} prices)"),
     "ce_gain": ("Collective efficacy gained vs doing nothing", "points on the 1-5 survey scale"),
-    "cost_gbp": ("Spent", "£ a year"),
-    "gbp_per_prevented": ("Cost per crime prevented", "£"),
+    "gbp_per_prevented": ("Spending per crime prevented", "£"),
 }
-"""Plain-English label and unit of every outcome the explorer shows (to be replaced by the metric registry)."""
+"""Label and unit of every outcome the explorer shows: the metric registry's, and the paired differences
+derived from them."""
 NEIGHBOURHOODS: dict[str, dict[str, float]] = {
     "Typical mixed area": {},
     "Close-knit, better-off area": {"cohesion_mean": 0.7, "deprivation_spread": 0.2, "offenders_per_1000": 2.0},
@@ -173,10 +178,11 @@ class Setup:
 
 
 def run_outcome(run: Run) -> dict[str, Any]:
-    """One run's whole-area daily crimes completed, collective efficacy and spending (runs in a worker)."""
+    """One run's whole-area daily crimes completed and collective efficacy, its spending and cost of crime
+    (runs in a worker)."""
     area = area_series(simulate(run))
     return {"completed": area["completed"].to_numpy(), "ce": area["collective_efficacy"].to_numpy(),
-            "cost_gbp": float(area["cost_gbp"].sum())}
+            "cost_gbp": float(area["cost_gbp"].sum()), "crime_cost_gbp": float(area["crime_cost_gbp"].sum())}
 
 
 @dataclass(frozen=True)
@@ -273,11 +279,12 @@ def summarise_runs(setup: Setup, done: dict[tuple[str, int], dict[str, Any]], re
                          "completed": out["completed"].sum(), "prevented": base["completed"].sum() -
                          out["completed"].sum(), "ce_start": out["ce"][0], "ce_end": out["ce"][-1],
                          "ce_gain": (out["ce"][-1] - out["ce"][0]) - (base["ce"][-1] - base["ce"][0]),
-                         "cost_gbp": out["cost_gbp"]})
+                         "cost_gbp": out["cost_gbp"], "crime_cost_gbp": out["crime_cost_gbp"],
+                         "avoided_gbp": base["crime_cost_gbp"] - out["crime_cost_gbp"]})
             daily.append(pd.DataFrame({"strategy": s.key, "replicate": r, "day": np.arange(len(out["ce"])),
                                        "ce": out["ce"], "prevented": np.cumsum(base["completed"] - out["completed"])}))
     runs = pd.DataFrame(rows)
-    for col in ("completed", "prevented", "cost_gbp"):
+    for col in ("completed", "prevented", "cost_gbp", "crime_cost_gbp", "avoided_gbp"):
         runs[f"{col}_per_year"] = runs[col] * per_year
     return Comparison(setup, runs, pd.concat(daily, ignore_index=True), summary_table(runs, strategies),
                       stopped, seconds)
@@ -296,10 +303,10 @@ def summary_table(runs: pd.DataFrame, strategies: list[Strategy]) -> pd.DataFram
     for s in strategies:
         mine = runs[runs["strategy"] == s.key]
         row: dict[str, Any] = {"strategy": s.key, "title": s.title, "replicates": len(mine)}
-        for col, source in (("completed", "completed_per_year"), ("prevented", "prevented_per_year"),
-                            ("ce_gain", "ce_gain"), ("cost_gbp", "cost_gbp_per_year")):
+        for col in ("completed", "prevented", "ce_gain", "cost_gbp", "crime_cost_gbp", "avoided_gbp"):
+            source = col if col == "ce_gain" else f"{col}_per_year"
             row[col], row[f"{col}_low"], row[f"{col}_high"] = interval(mine[source].to_numpy())
-        for col in ("completed", "cost_gbp"):                                # counts and money cannot be negative
+        for col in ("completed", "cost_gbp", "crime_cost_gbp"):             # counts and money cannot be negative
             row[f"{col}_low"] = max(0.0, row[f"{col}_low"])
         row.update(cost_per_prevented(row))
         row["verdict"] = crime_verdict(s.key, row, rows[0]["completed"] if rows else row["completed"])
@@ -360,14 +367,27 @@ def ce_verdict(key: str, row: dict[str, Any]) -> str:
 
 
 def money_line(row: pd.Series) -> str:
-    """Spending and £ per crime prevented, in words."""
+    """Spending, £ per crime prevented and the cost of crime avoided, in words."""
     if row["strategy"] == BASELINE:
         return ""
     spent = f"Costs £{row['cost_gbp']:,.0f} a year"
     if math.isnan(row["gbp_per_prevented"]):
-        return f"{spent}; £ per crime prevented cannot be estimated (no detectable prevention)."
-    return (f"{spent}: about £{about(row['gbp_per_prevented'])} per crime prevented "
-            f"(range £{about(row['gbp_per_prevented_low'])} to £{about(row['gbp_per_prevented_high'])}).")
+        per_crime = f"{spent}; £ per crime prevented cannot be estimated (no detectable prevention)."
+    else:
+        per_crime = (f"{spent}: about £{about(row['gbp_per_prevented'])} per crime prevented "
+                     f"(range £{about(row['gbp_per_prevented_low'])} to £{about(row['gbp_per_prevented_high'])}).")
+    low, high = row["avoided_gbp_low"], row["avoided_gbp_high"]
+    span = f"(range {pounds(low)} to {pounds(high)} a year; {PRICE_YEAR} prices)"
+    if low > 0:
+        avoided = f"It avoids about {pounds(row['avoided_gbp'])} of crime costs a year {span}."
+    else:
+        avoided = f"No detectable saving in the cost of crime {span}."
+    return f"{per_crime} {avoided}"
+
+
+def pounds(x: float) -> str:
+    """Money to two significant figures with its sign in front ("£12,000", "-£3,400")."""
+    return ("-" if x < 0 else "") + f"£{about(abs(x))}"
 
 
 def band(daily: pd.DataFrame, col: str) -> pd.DataFrame:
@@ -387,6 +407,9 @@ SUMMARY_COLUMNS = {
     "ce_gain": ("Collective efficacy gained vs doing nothing (1-5 scale)", 3),
     "ce_gain_low": ("Collective efficacy gained, 95% low", 3), "ce_gain_high": ("Collective efficacy gained, 95% high", 3),
     "cost_gbp": ("Cost a year (£)", 0), "gbp_per_prevented": ("£ per crime prevented", 0),
+    "avoided_gbp": (f"Cost of crime avoided a year (£, {PRICE_YEAR} prices)", 0),
+    "avoided_gbp_low": ("Cost of crime avoided, 95% low (£)", 0),
+    "avoided_gbp_high": ("Cost of crime avoided, 95% high (£)", 0),
     "gbp_per_prevented_low": ("£ per crime prevented, 95% low", 0),
     "gbp_per_prevented_high": ("£ per crime prevented, 95% high", 0), "replicates": ("Replicates", 0),
 }
@@ -395,6 +418,8 @@ RUN_COLUMNS = {
     "completed": ("Crimes completed", 0), "prevented": ("Crimes prevented vs doing nothing (same seed)", 0),
     "ce_start": ("Collective efficacy at start (1-5)", 3), "ce_end": ("Collective efficacy at end (1-5)", 3),
     "ce_gain": ("Collective efficacy gained vs doing nothing", 3), "cost_gbp": ("Spent (£)", 0),
+    "crime_cost_gbp": (f"Cost of completed crime (£, {PRICE_YEAR} prices)", 0),
+    "avoided_gbp": ("Cost of crime avoided vs doing nothing (£, same seed)", 0),
 }
 
 

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from agents.organising import STRATEGIES
 from simulation.params import FIELDS, ParameterError, Params, parse_value, spec
 from simulation.params import kind as param_kind
 
@@ -47,9 +48,9 @@ LABELS = {"n_residents": "Households", "n_organisers": "Organisers", "organising
           "connections_per_conversation": "Introductions per chat",
           "broadcast_contacts_per_day": "Leaflets per organiser"}
 """Short plain-language labels (other parameters get their name and unit)."""
-CHOICE_LABELS = {"none": "No organising", "listening": "Listening-led organising",
-                 "broadcast": "Broadcast consultation"}
-"""Plain words for the choices of ``organising``."""
+CHOICE_LABELS = {"none": "No organising",
+                 **{name: strategy.sections[0].title for name, strategy in STRATEGIES.items()}}
+"""Plain words for the choices of ``organising``: each strategy's own title."""
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,16 @@ def test_cancel_keeps_the_complete_replicates() -> None:
     assert set(result.runs["replicate"]) == {0, 1, 2}
 
 
+def test_crime_avoided_is_paired_and_valued_by_crime_type(result) -> None:
+    runs = result.runs
+    base = runs[runs["strategy"] == BASELINE].set_index("replicate")
+    mine = runs[runs["strategy"] == "listening_led"].set_index("replicate")
+    assert (mine["avoided_gbp"] == base["crime_cost_gbp"] - mine["crime_cost_gbp"]).all()
+    assert ((mine["crime_cost_gbp"] > 0) == (mine["completed"] > 0)).all()
+    row = result.table.set_index("strategy").loc["listening_led"]
+    assert row["avoided_gbp"] == pytest.approx(mine["avoided_gbp_per_year"].mean())
+
+
 def test_summary_intervals_and_money(result) -> None:
     table = result.table.set_index("strategy")
     runs = result.runs
@@ -114,7 +124,8 @@ def test_summary_intervals_and_money(result) -> None:
 
 def test_verdicts_are_plain_words() -> None:
     row = {"prevented": 6.14, "prevented_low": 1.3, "prevented_high": 11.0, "completed": 50.0,
-           "ce_gain": 0.19, "ce_gain_low": 0.16, "ce_gain_high": 0.22, "cost_gbp": 100_000.0}
+           "ce_gain": 0.19, "ce_gain_low": 0.16, "ce_gain_high": 0.22, "cost_gbp": 100_000.0,
+           "avoided_gbp": 24_100.0, "avoided_gbp_low": -1_200.0, "avoided_gbp_high": 49_000.0}
     assert crime_verdict("x", row, 56) == "Prevents about 6.1 crimes a year (range 1.3 to 11)."
     assert crime_verdict("x", {**row, "prevented_low": -2.0}, 56).startswith("No detectable difference in crime")
     assert crime_verdict("x", {**row, "prevented": -5, "prevented_low": -9, "prevented_high": -1}, 56) == \
@@ -126,7 +137,10 @@ def test_verdicts_are_plain_words() -> None:
     assert money["gbp_per_prevented_low"] == pytest.approx(100_000 / 11.0)
     assert np.isnan(cost_per_prevented({**row, "prevented_low": -1})["gbp_per_prevented"])
     line = money_line(pd.Series({"strategy": "x", **row, **money}))
-    assert line == "Costs £100,000 a year: about £16,000 per crime prevented (range £9,100 to £77,000)."
+    assert line == ("Costs £100,000 a year: about £16,000 per crime prevented (range £9,100 to £77,000). "
+                    "No detectable saving in the cost of crime (range -£1,200 to £49,000 a year; 2015/16 prices).")
+    line = money_line(pd.Series({"strategy": "x", **row, **money, "avoided_gbp_low": 300.0}))
+    assert "It avoids about £24,000 of crime costs a year (range £300 to £49,000" in line
     assert [about(x) for x in (6.14, 12.3, 1234, 0.456, 0)] == ["6.1", "12", "1,200", "0.46", "0"]
 
 

@@ -1,0 +1,89 @@
+"""Listening-led organising: one-to-one conversations that start with what already exists.
+
+Organisers talk first to informal leaders of existing groups, then to group
+members, then to friends of people already listened to; each conversation
+surfaces one of the person's own concerns, and the organiser introduces them
+to others in the neighbourhood who share it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agents.organising.common import Strategy, top
+from simulation.fields import CO_EVALUATION, Section, param
+from simulation.state import N_ISSUES, NO_ISSUE, Stage
+
+
+def listening_priority(is_leader: np.ndarray, in_group: np.ndarray, tied_to_listened: np.ndarray,
+                       rng: np.random.Generator) -> np.ndarray:
+    """Build on what already exists: informal leaders first, then group members,
+    then people whose friends were already listened to ("who else should I talk to?"),
+    random order within each tier."""
+    return 4.0 * is_leader + 2.0 * in_group + 1.0 * tied_to_listened + rng.random(len(is_leader))
+
+
+def pick_issue(concerns: np.ndarray, n_issues: int, rng: np.random.Generator) -> np.ndarray:
+    """A listening conversation surfaces one of the person's own concerns (-1 if none)."""
+    bits = (concerns[:, None] >> np.arange(n_issues, dtype=np.uint8)) & 1
+    noisy = np.where(bits == 1, rng.random(bits.shape), -1.0)
+    return np.where(bits.any(axis=1), noisy.argmax(axis=1), -1).astype(np.int8)
+
+
+class ListeningParams(Section, title="Listening-led organising"):
+    listening_per_day: float = param(0.63, "conversations/day", 0.0, 50.0,
+                                     CO_EVALUATION + ": ~230 people listened to per organiser-year",
+                                     "One-to-one listening conversations per organiser per day.")
+    listen_trust_gain: float = param(0.05, "0-1", 0.0, 1.0, "assumed", "Trust gained from being listened to.")
+    listen_efficacy_gain: float = param(0.05, "0-1", 0.0, 1.0, "assumed",
+                                        "Efficacy gained from being listened to.")
+
+
+class Listening(Strategy):
+    """One-to-one listening conversations, leaders first; introductions between people sharing a concern."""
+
+    name = "listening"
+    sections = (ListeningParams,)
+
+    def __init__(self, model) -> None:
+        super().__init__(model)
+        self._engaged = np.zeros(model.residents.n, dtype=bool)
+        self._near_engaged = np.zeros(model.residents.n, dtype=bool)
+
+    def work(self, organisers_per_nbhd: np.ndarray) -> None:
+        """Hold today's conversations in each neighbourhood and broker introductions."""
+        p, m = self.p, self.model
+        r = m.residents
+        rng = self.rng()
+        conversations = rng.poisson(p.listening_per_day * organisers_per_nbhd)
+        if conversations.sum() == 0:
+            return
+        tied_to_listened = self._tied_to_engaged()
+        chosen = []
+        for k in np.flatnonzero(conversations):
+            members = m.population.members(k)
+            open_ = members[r.stage[members] == Stage.PASSIVE]
+            score = listening_priority(r.is_leader[open_], r.asset_group[open_] >= 0, tied_to_listened[open_], rng)
+            chosen.append(open_[top(score, int(conversations[k]))])
+        new = np.concatenate(chosen)
+        self.count_contacts(new)
+        r.stage[new] = Stage.LISTENED
+        r.t_listened[new] = m.today
+        r.issue[new] = pick_issue(r.concerns[new], N_ISSUES, rng)
+        m.requests.trust[new] += p.listen_trust_gain
+        m.requests.efficacy[new] += p.listen_efficacy_gain
+        speakers = new[r.issue[new] != NO_ISSUE]
+        pool = np.flatnonzero((r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
+        self.broker(speakers, m.population.issue_key(speakers), pool, m.population.issue_key(pool), rng)
+
+    def _tied_to_engaged(self) -> np.ndarray:
+        """Mask of residents tied to anyone past PASSIVE, updated from those newly engaged since last call.
+
+        Exact because nobody returns to PASSIVE and ties are only ever added
+        between residents who are both past it.
+        """
+        m = self.model
+        engaged = m.residents.stage >= Stage.LISTENED
+        self._near_engaged |= m.network.tied_to(np.flatnonzero(engaged & ~self._engaged))
+        self._engaged = engaged
+        return self._near_engaged

@@ -1,0 +1,166 @@
+"""Every outcome, defined once: its kind, unit and plain-English label; and the daily record.
+
+Kinds say how an outcome adds up:
+
+* ``flow`` - a count per day (crimes, contacts, spending): summed over
+  neighbourhoods, totalled over a run (``<name>_total``);
+* ``stock`` - a count on a day (residents per stage, groups): summed over
+  neighbourhoods, read on the last day (``<name>_end``);
+* ``mean`` - a mean over residents (trust, degree): weighted by population
+  across neighbourhoods, read on the last day;
+* ``score`` - a survey score: weighted like a mean, read on the last day,
+  and its change over the run (``<name>_change``).
+
+:data:`METRICS` feeds ``CommunityModel.results()``, its Mesa
+``DataCollector``, area series, run summaries, reports and the browser pages.
+A new outcome is one entry here plus its line in :func:`record`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from simulation import survey
+from simulation.state import CRIME_TYPES, N_ISSUES, PRICE_YEAR, STAGES, Stage
+
+if TYPE_CHECKING:
+    from simulation.model import CommunityModel
+
+KINDS = ("flow", "stock", "mean", "score")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One outcome: name (a results column), kind, unit and a label a person can read."""
+
+    name: str
+    kind: str
+    unit: str
+    label: str
+
+    @property
+    def summary(self) -> str:
+        """Name of its end-of-run summary: ``<name>_total`` for flows, else ``<name>_end``."""
+        return f"{self.name}_total" if self.kind == "flow" else f"{self.name}_end"
+
+
+def _metrics(*rows: tuple[str, str, str, str]) -> dict[str, Metric]:
+    return {name: Metric(name, kind, unit, label) for name, kind, unit, label in rows}
+
+
+METRICS: dict[str, Metric] = _metrics(
+    ("residents", "stock", "households", "Households"),
+    ("collective_efficacy", "score", "1-5", "Collective efficacy (survey score, 1-5)"),
+    ("ce_cohesion", "score", "1-5", "Social cohesion and trust (survey subscale, 1-5)"),
+    ("ce_control", "score", "1-5", "Informal social control (survey subscale, 1-5)"),
+    ("trust", "mean", "0-1", "Trust in neighbours (mean, 0-1)"),
+    ("efficacy", "mean", "0-1", "Belief that acting together works (mean, 0-1)"),
+    ("fear", "mean", "0-1", "Fear of crime (mean, 0-1)"),
+    ("willingness", "mean", "0-1", "Willingness to intervene (mean, 0-1)"),
+    ("attempted", "flow", "crimes", "Crimes attempted"),
+    ("completed", "flow", "crimes", "Crimes completed"),
+    ("foiled", "flow", "crimes", "Crimes foiled (at home, hardening or a bystander)"),
+    ("interventions", "flow", "interventions", "Bystander interventions that foiled a crime"),
+    ("crime_cost_gbp", "flow", f"GBP ({PRICE_YEAR} prices)", "Economic and social cost of completed crime"),
+    *((f"{outcome}_{c.name}", "flow", "crimes", f"{c.label.capitalize()}: {outcome}")
+      for c in CRIME_TYPES for outcome in ("attempted", "completed", "foiled")),
+    *((f"stage_{s.name.lower()}", "stock", "residents", f"Residents {s.name.lower()}") for s in Stage),
+    ("active", "stock", "residents", "Residents active in action groups (members and leaders)"),
+    ("action_groups", "stock", "groups", "Action groups"),
+    ("watching", "stock", "residents", "Residents watching their street"),
+    ("mean_degree", "mean", "ties", "Social ties per resident"),
+    ("clustering", "mean", "0-1", "Clustering of ties (measured every network_metrics_every days)"),
+    ("largest_component_share", "mean", "share", "Share in the largest connected network component"),
+    ("organiser_contacts", "flow", "contacts", "Organiser contacts"),
+    ("new_ties", "flow", "ties", "New ties brokered"),
+    ("households_hardened", "stock", "households", "Households target-hardened"),
+    ("cost_gbp", "flow", "GBP", "Spending on the strategy"),
+)
+"""Every per-neighbourhood outcome column, in results order (after ``step`` and ``neighbourhood``)."""
+
+TALLIED = ("interventions", "organiser_contacts", "new_ties", "cost_gbp",
+           *(f"{outcome}_{c.name}" for c in CRIME_TYPES for outcome in ("attempted", "completed")))
+"""Flows that processes count during the day in ``model.tally``; the other flows are derived from them."""
+
+
+def aggregate(values: np.ndarray, kind: str, weights: np.ndarray) -> np.ndarray:
+    """Combine neighbourhoods (the last axis): sum counts, population-weighted mean of means and scores.
+
+    Missing values (a network measure not taken that day) stay missing.
+    """
+    if kind in ("flow", "stock"):
+        return values.sum(axis=-1)
+    return (values * weights).sum(axis=-1) / weights.sum(axis=-1)
+
+
+COUNTED = np.array([m.kind in ("flow", "stock") for m in METRICS.values()])
+
+
+def area_row(row: dict[str, np.ndarray]) -> dict[str, float]:
+    """The whole area on one day, from one day's per-neighbourhood record (as :func:`aggregate` combines)."""
+    values = np.array([row[name] for name in METRICS], dtype=np.float64)
+    area = np.empty(len(METRICS))
+    area[COUNTED] = aggregate(values[COUNTED], "flow", row["residents"])
+    area[~COUNTED] = aggregate(values[~COUNTED], "mean", row["residents"])
+    return dict(zip(METRICS, area.tolist()))
+
+
+def record(model: CommunityModel) -> dict[str, np.ndarray]:
+    """One day's per-neighbourhood values of every metric (plus ``step`` and ``neighbourhood``)."""
+    p, r, pop, net = model.params, model.residents, model.population, model.network
+    k, tally = pop.n_nbhd, model.tally
+    ce_cohesion, ce_control = survey_scores(model)
+    trust, efficacy, fear, willingness, degree = (pop.per_nbhd(None, x) / pop.nbhd_count for x in (
+        r.trust, r.efficacy, r.fear, r.willingness, net.degree()))
+    stages = np.bincount(pop.nbhd * len(STAGES) + r.stage, minlength=k * len(STAGES)).reshape(k, len(STAGES))
+    members = np.flatnonzero(r.stage >= Stage.ACTIVE)
+    groups = np.bincount(pop.issue_key(members), minlength=k * N_ISSUES).reshape(k, N_ISSUES)
+    measure = model.today % p.network_metrics_every == 0
+    crimes = {f"{outcome}_{c.name}": tally[f"{outcome}_{c.name}"] for c in CRIME_TYPES
+              for outcome in ("attempted", "completed")}
+    for c in CRIME_TYPES:
+        crimes[f"foiled_{c.name}"] = crimes[f"attempted_{c.name}"] - crimes[f"completed_{c.name}"]
+    row = {
+        "residents": pop.nbhd_count, "collective_efficacy": (ce_cohesion + ce_control) / 2,
+        "ce_cohesion": ce_cohesion, "ce_control": ce_control, "trust": trust, "efficacy": efficacy,
+        "fear": fear, "willingness": willingness,
+        **{outcome: sum(crimes[f"{outcome}_{c.name}"] for c in CRIME_TYPES)
+           for outcome in ("attempted", "completed", "foiled")},
+        "interventions": tally["interventions"],
+        "crime_cost_gbp": sum(crimes[f"completed_{c.name}"] * c.unit_cost_gbp for c in CRIME_TYPES),
+        **crimes,
+        **{f"stage_{stage.name.lower()}": stages[:, stage] for stage in STAGES},
+        "active": stages[:, Stage.ACTIVE] + stages[:, Stage.LEADER],
+        "action_groups": (groups > 0).sum(axis=1),
+        "watching": pop.per_nbhd(np.flatnonzero(model.requests.watch)),
+        "mean_degree": degree,
+        "clustering": (pop.per_nbhd(None, net.local_clustering()) / pop.nbhd_count if measure
+                       else np.full(k, np.nan)),
+        "largest_component_share": (pop.per_nbhd(None, net.in_largest_component()) / pop.nbhd_count
+                                    if measure else np.full(k, np.nan)),
+        "organiser_contacts": tally["organiser_contacts"], "new_ties": tally["new_ties"],
+        "households_hardened": pop.per_nbhd(np.flatnonzero(r.hardened)), "cost_gbp": tally["cost_gbp"],
+    }
+    return {"step": np.full(k, model.today), "neighbourhood": np.arange(k), **{name: row[name] for name in METRICS}}
+
+
+def survey_scores(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
+    """Today's simulated survey: mean cohesion and informal-control subscale scores per neighbourhood.
+
+    ``survey_sample`` respondents per neighbourhood (with replacement; 0 =
+    everyone) answer the 10 items; the draws come from the survey's own
+    stream, so measuring never changes the simulated world.
+    """
+    p, r, pop = model.params, model.residents, model.population
+    rng = model.streams.day("survey", model.today)
+    respondents = (np.arange(r.n) if p.survey_sample == 0 else
+                   pop.random_in(np.repeat(np.arange(pop.n_nbhd), np.minimum(p.survey_sample, pop.nbhd_count)), rng))
+    tie_trust, tie_willingness = pop.tie_means(r.trust, r.willingness, rows=None if p.survey_sample == 0 else respondents)
+    cohesion, control = survey.perceptions(r.trust[respondents], r.efficacy[respondents], tie_trust, tie_willingness)
+    scored = survey.score(survey.answer(cohesion, control, p.survey_noise, rng))
+    n = pop.per_nbhd(respondents)
+    return (pop.per_nbhd(respondents, scored[:, survey.COHESION].mean(axis=1)) / n,
+            pop.per_nbhd(respondents, scored[:, ~survey.COHESION].mean(axis=1)) / n)
