@@ -325,10 +325,11 @@ def cost_per_prevented(row: dict[str, Any]) -> dict[str, float]:
 
 
 def about(x: float) -> str:
-    """``x`` to two significant figures, without exponent or trailing zeros ("6.1", "5", "12", "1,200")."""
+    """``x`` to two significant figures but at most one decimal, without exponent or trailing zeros
+    ("6.1", "5", "12", "1,200", "0.1")."""
     if x == 0 or not math.isfinite(x):
         return "0" if x == 0 else "–"
-    places = 1 - math.floor(math.log10(abs(x)))
+    places = min(1, 1 - math.floor(math.log10(abs(x))))
     text = f"{round(x, places):,.{max(0, places)}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

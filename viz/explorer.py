@@ -104,7 +104,7 @@ class ComparisonJob:
 
 # ---------------------------------------------------------------- per-session page state
 mode = solara.reactive(MODES[0])
-chosen = solara.reactive(["listening_led", "broadcast", "target_hardening"])
+chosen = solara.reactive(["broadcast", "listening_led", "neighbourhood_watch", "target_hardening"])
 budget = solara.reactive(100_000)
 shares = solara.reactive([0, 50, 100])
 approach = solara.reactive("listening")

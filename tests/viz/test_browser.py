@@ -185,7 +185,7 @@ def test_state_survives_a_tab_switch(viz_server: Server, page: Page) -> None:
 def test_explorer_gives_a_verdict_with_downloads(viz_server: Server, page: Page) -> None:
     page.goto(viz_server.url + "explorer")
     expect(page.get_by_role("button", name="Run comparison")).to_be_visible(timeout=30_000)
-    for title in ("Broadcast consultation", "Target hardening"):
+    for title in ("Broadcast consultation", "Target hardening", "Neighbourhood Watch (police-led)"):
         page.locator("label").get_by_text(title, exact=True).click()
         expect(page.get_by_role("checkbox", name=title, exact=True)).not_to_be_checked()
     for name, shown in (("Households", "100"), ("Time simulated", "90 days")):

@@ -141,7 +141,7 @@ def test_verdicts_are_plain_words() -> None:
                     "No detectable saving in the cost of crime (range -£1,200 to £49,000 a year; 2015/16 prices).")
     line = money_line(pd.Series({"strategy": "x", **row, **money, "avoided_gbp_low": 300.0}))
     assert "It avoids about £24,000 of crime costs a year (range £300 to £49,000" in line
-    assert [about(x) for x in (6.14, 12.3, 1234, 0.456, 0)] == ["6.1", "12", "1,200", "0.46", "0"]
+    assert [about(x) for x in (6.14, 12.3, 1234, 0.456, 0.0029, 0)] == ["6.1", "12", "1,200", "0.5", "0", "0"]
 
 
 def test_downloads_have_readable_headers_rounded_numbers_and_a_settings_sheet(result) -> None:

@@ -21,7 +21,7 @@ def texts(rc) -> str:
 
 def small_request(rc) -> None:
     """One strategy, a small deprived area, four months, quick precision."""
-    for title in ("Broadcast consultation", "Target hardening"):
+    for title in ("Broadcast consultation", "Target hardening", "Neighbourhood Watch (police-led)"):
         rc.find(v.Checkbox, label=title).widget.v_model = False
     rc.find(v.Select, label="Neighbourhood type").widget.v_model = "Deprived area with low trust"
     rc.find(v.Slider, label="Households").widget.v_model = 600
@@ -49,7 +49,7 @@ def Tabs(page: solara.Reactive[str]) -> None:
 def test_inputs_are_labelled_and_checked_on_the_server(kernel) -> None:
     _, rc = solara.render(ExplorerPage(), handle_error=False)
     assert {w.label for w in rc.find(v.Slider).widgets} == {"Households", "Time simulated"}
-    assert "4 strategies with doing nothing, up to 40 replicates each: at most 160 runs" in texts(rc)
+    assert "5 strategies with doing nothing, up to 40 replicates each: at most 200 runs" in texts(rc)
     forged = [(v.Select, "Neighbourhood type", "Mars", "neighbourhood='Mars'"),
               (v.Select, "Precision", "bogus", "precision='bogus'"),
               (v.Slider, "Households", 10**9, "n_residents=1000000000"),
