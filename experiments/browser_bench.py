@@ -435,7 +435,8 @@ def register(app: typer.Typer) -> None:
                           f"{step.get('median', float('nan')):.0f} ms (95th {step.get('p95', float('nan')):.0f}), "
                           f"{r['played_days_median']} days in {r['play_seconds']:.0f} s of Play; memory "
                           f"{r['rss_start_mb']:.0f} MB -> peak {r['rss_peak_mb']:.0f} -> {r['rss_end_mb']:.0f} MB "
-                          f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, settled in {r['settle_s']:.0f} s); "
+                          f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, "
+                          f"settled in {r['settle_s']:.0f} s); "
                           f"server CPU {r['server_cpu_s_per_user']:.1f} s per user; load average "
                           f"{r['load_average']:.1f}"
                           + (f"; FAILED: {r['failed']}" if r["failed"] else ""))

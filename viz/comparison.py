@@ -335,7 +335,8 @@ def about(x: float) -> str:
 
 
 def crime_verdict(key: str, row: dict[str, Any], baseline_crimes: float) -> str:
-    """"Prevents about N crimes a year (range a–b)", "About N more crimes a year ..." or "No detectable difference"."""
+    """"Prevents about N crimes a year (range a to b)", "About N more crimes a year ..." or "No detectable
+    difference ..."."""
     if key == BASELINE:
         return "The comparison point: the area with no strategy."
     if baseline_crimes == 0 and row["completed"] == 0:
@@ -400,13 +401,15 @@ def band(daily: pd.DataFrame, col: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- downloads
 SUMMARY_COLUMNS = {
-    "title": ("Strategy", None), "verdict": ("Verdict on crime", None), "ce_verdict": ("Verdict on collective efficacy", None),
+    "title": ("Strategy", None), "verdict": ("Verdict on crime", None),
+    "ce_verdict": ("Verdict on collective efficacy", None),
     "completed": ("Crimes a year", 1), "completed_low": ("Crimes a year, 95% low", 1),
     "completed_high": ("Crimes a year, 95% high", 1),
     "prevented": ("Crimes prevented a year vs doing nothing", 1), "prevented_low": ("Crimes prevented, 95% low", 1),
     "prevented_high": ("Crimes prevented, 95% high", 1),
     "ce_gain": ("Collective efficacy gained vs doing nothing (1-5 scale)", 3),
-    "ce_gain_low": ("Collective efficacy gained, 95% low", 3), "ce_gain_high": ("Collective efficacy gained, 95% high", 3),
+    "ce_gain_low": ("Collective efficacy gained, 95% low", 3),
+    "ce_gain_high": ("Collective efficacy gained, 95% high", 3),
     "cost_gbp": ("Cost a year (£)", 0), "gbp_per_prevented": ("£ per crime prevented", 0),
     "avoided_gbp": (f"Cost of crime avoided a year (£, {PRICE_YEAR} prices)", 0),
     "avoided_gbp_low": ("Cost of crime avoided, 95% low (£)", 0),
@@ -434,11 +437,12 @@ def readable_csv(df: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -
 def settings_csv(result: Comparison) -> str:
     """Everything needed to rerun the comparison, as Setting,Value rows."""
     s = result.setup
+    replicates = int(result.table["replicates"].iloc[0])
     rows = [("Neighbourhood type", s.neighbourhood), ("Households", s.n_residents), ("Days simulated", s.days),
             ("Experiment seed", s.seed), ("Precision asked for", f"{s.precision}: crimes prevented within "
              f"±{100 * s.target:g}% of the baseline's crimes, at most {s.max_replicates} replicates"),
-            ("Replicates run", int(result.table["replicates"].iloc[0])), ("How it stopped", result.stopped),
-            ("Replicate seeds", " ".join(str(x) for x in sorted(set(result.runs["seed"]), key=list(result.runs["seed"]).index))),
+            ("Replicates run", replicates), ("How it stopped", result.stopped),
+            ("Replicate seeds", " ".join(str(x) for x in replicate_seeds(s.seed, replicates))),
             ("Neighbourhood overrides", _overrides(NEIGHBOURHOODS[s.neighbourhood]))]
     rows += [(f"Strategy: {st.title}", _overrides(st.overrides) or "model defaults") for st in s.with_baseline()]
     rows += [("Software: " + name, version) for name, version in versions().items()]

@@ -87,7 +87,9 @@ class ComparisonJob:
 
     def _run(self, setup: Setup, cancelled: threading.Event) -> None:
         try:
-            with workers.COMPARISONS.job(self.session.id, cancelled, on_wait=lambda ahead: self._set(waiting=ahead)) as pool:
+            def waiting(ahead: int) -> None:
+                self._set(waiting=ahead)
+            with workers.COMPARISONS.job(self.session.id, cancelled, on_wait=waiting) as pool:
                 self._set(waiting=None)
                 result = run_comparison(setup, pool, lambda p: self._set(progress=p), cancelled, 2 * CORES)
             self._set(running=False, result=result, message=None)
@@ -394,7 +396,8 @@ domestic burglary £5,930, robbery £11,320, ...), paired by seed like crimes pr
 """
 
 CSS = """
-.ss-explorer { box-sizing: border-box; display: flex; gap: 16px; height: 100%; min-height: 0; padding: 8px 12px 0 12px; }
+.ss-explorer { box-sizing: border-box; display: flex; gap: 16px; height: 100%; min-height: 0;
+  padding: 8px 12px 0 12px; }
 .ss-inputs { flex: 0 0 340px; display: flex; flex-direction: column; min-height: 0; }
 .ss-inputs-scroll { flex: 1 1 auto; overflow-y: auto; padding-right: 8px; min-height: 0; }
 .ss-inputs-foot { flex: 0 0 auto; border-top: 1px solid #ddd; padding: 6px 8px 8px 0; }

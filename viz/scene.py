@@ -184,13 +184,15 @@ class DemoRun:
         shares = {s: 100 * a[f"stage_{s.name.lower()}"].to_numpy() / p.n_residents for s in ladder}
         share_top = nice_number(max(10.0, sum(shares.values()).max()))
         return [
-            {"title": "Collective efficacy (neighbour survey, 1-5)", "digits": 2, **x, "y": [lo, hi], "yticks": ticks(lo, hi),
+            {"title": "Collective efficacy (neighbour survey, 1-5)", "digits": 2, **x, "y": [lo, hi],
+             "yticks": ticks(lo, hi),
              "reference": {"y": round(float(ce[0]), 3), "label": "day 0"},
              "series": [{"label": "survey score", "colour": "#0072B2", "dash": "solid", "kind": "line",
                          "values": np.round(ce, 3).tolist()}]},
             {"title": "Crimes so far", "digits": 0, **x, "y": [0, crime_top], "yticks": ticks(0, crime_top),
              "series": [{"label": label, "colour": colour, "dash": dash, "kind": "line",
-                         "values": cumulative[col].astype(int).tolist()} for col, (colour, dash, label) in LINE.items()]},
+                         "values": cumulative[col].astype(int).tolist()}
+                        for col, (colour, dash, label) in LINE.items()]},
             {"title": "Households on the participation ladder (%)", "digits": 0, **x,
              "y": [0, share_top], "yticks": ticks(0, share_top),
              "series": [{"label": STAGE_STYLE[s]["label"], "colour": STAGE_STYLE[s]["colour"],
