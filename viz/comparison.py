@@ -56,6 +56,8 @@ NEIGHBOURHOODS: dict[str, dict[str, float]] = {
 ORGANISER_SHARES = (0, 25, 50, 75, 100)
 """Budget-split options: percent of the budget spent on organisers (the rest on target hardening)."""
 BUDGET_GBP = (25_000, 500_000)
+SPLIT = "split_"
+"""Key prefix of budget-split strategies (``split_50`` = half the budget on organisers)."""
 PRECISION: dict[str, tuple[float, int]] = {
     "Quick look": (0.10, 20),
     "Standard": (0.05, 40),
@@ -63,6 +65,8 @@ PRECISION: dict[str, tuple[float, int]] = {
 }
 """Precision presets: target 95% half-width of crimes prevented (share of the baseline's crimes) and the
 most replicates run to reach it."""
+SMALL_CE = 0.01
+"""Changes of collective efficacy below this (points on the 1-5 scale) are reported as "very slight"."""
 MIN_REPLICATES = 5
 """Replicates always run before the precision rule is checked (a t-interval from fewer is unreliable)."""
 MAX_RUNS = 500
@@ -110,7 +114,7 @@ def budget_strategies(budget_gbp: float, shares: list[int], organising: str = "l
         hardening = max(0.0, budget_gbp - organisers * cost)
         title = (f"{share}% on organisers ({organisers} {CHOICE_LABELS[organising].split()[0].lower()} "
                  f"organiser{'s' if organisers != 1 else ''}), £{hardening:,.0f} on hardening")
-        out.append(Strategy(f"split_{share}", title,
+        out.append(Strategy(f"{SPLIT}{share}", title,
                             {"organising": organising if organisers else "none", "n_organisers": organisers,
                              "hardening_budget_gbp": hardening},
                             f"£{budget_gbp:,.0f} a year: {organisers} organisers and £{hardening:,.0f} of "
@@ -312,6 +316,8 @@ def summary_table(runs: pd.DataFrame, strategies: list[Strategy]) -> pd.DataFram
         row["verdict"] = crime_verdict(s.key, row, rows[0]["completed"] if rows else row["completed"])
         row["ce_verdict"] = ce_verdict(s.key, row)
         rows.append(row)
+    if not any(s.key.startswith(SPLIT) for s in strategies):          # most crimes prevented first
+        rows[1:] = sorted(rows[1:], key=lambda r: -r["prevented"])
     return pd.DataFrame(rows)
 
 
@@ -361,10 +367,13 @@ def ce_verdict(key: str, row: dict[str, Any]) -> str:
         return ""
     mean, low, high = row["ce_gain"], row["ce_gain_low"], row["ce_gain_high"]
     span = f"(range {signed(low)} to {signed(high)} on the 1-5 survey scale)"
-    if low > 0:
-        return f"Raises collective efficacy by about {mean:.2f} points {span}."
-    if high < 0:
-        return f"Lowers collective efficacy by about {-mean:.2f} points {span}."
+    if low > 0 or high < 0:
+        direction = "Raises" if low > 0 else "Lowers"
+        if abs(mean) < SMALL_CE:
+            return f"{direction} collective efficacy very slightly (by less than {SMALL_CE} points on the 1-5 scale)."
+        return f"{direction} collective efficacy by about {abs(mean):.2f} points {span}."
+    if max(abs(low), abs(high)) < SMALL_CE:
+        return f"No change in collective efficacy (within ±{SMALL_CE} points on the 1-5 survey scale)."
     return f"No detectable change in collective efficacy {span}."
 
 
@@ -388,8 +397,8 @@ def money_line(row: pd.Series) -> str:
 
 
 def pounds(x: float) -> str:
-    """Money to two significant figures with its sign in front ("£12,000", "-£3,400")."""
-    return ("-" if x < 0 else "") + f"£{about(abs(x))}"
+    """Whole pounds to two significant figures, sign in front ("£12,000", "-£3,400", "-£2")."""
+    return ("-" if x < 0 else "") + f"£{about(round(abs(x)))}"
 
 
 def band(daily: pd.DataFrame, col: str) -> pd.DataFrame:

@@ -11,7 +11,8 @@ import textwrap
 
 from matplotlib.figure import Figure
 
-from viz.comparison import BASELINE, YEAR, Comparison, band
+from simulation.scenarios import scenario_names
+from viz.comparison import BASELINE, ORGANISER_SHARES, SPLIT, YEAR, Comparison, band
 
 STYLES = [("#0072B2", "o", "-"), ("#D55E00", "s", "--"), ("#009E73", "D", "-."), ("#CC79A7", "^", ":"),
           ("#E69F00", "v", (0, (5, 1, 1, 1))), ("#56B4E9", "P", (0, (1, 1)))]
@@ -21,9 +22,13 @@ SCREEN_DPI = 100
 PRINT_DPI = 250
 
 
-def style(index: int, key: str) -> tuple[str, str, object]:
-    """Colour, marker and line style of the strategy at ``index`` (the baseline has its own)."""
-    return BASELINE_STYLE if key == BASELINE else STYLES[(index - 1) % len(STYLES)]
+def style(key: str) -> tuple[str, str, object]:
+    """Colour, marker and line style of a strategy: the same in every comparison (the baseline has its own)."""
+    if key == BASELINE:
+        return BASELINE_STYLE
+    shipped = [name for name in scenario_names() if name != BASELINE]
+    index = shipped.index(key) if key in shipped else ORGANISER_SHARES.index(int(key.removeprefix(SPLIT)))
+    return STYLES[index % len(STYLES)]
 
 
 def draw_comparison(result: Comparison) -> Figure:
@@ -35,7 +40,7 @@ def draw_comparison(result: Comparison) -> Figure:
     others = [k for k in keys if k != BASELINE]
     for y, key in enumerate(others):
         row = table.set_index("strategy").loc[key]
-        colour, marker, _ = style(keys.index(key), key)
+        colour, marker, _ = style(key)
         forest.errorbar(row["prevented"], y, xerr=[[row["prevented"] - row["prevented_low"]],
                                                    [row["prevented_high"] - row["prevented"]]],
                         fmt=marker, color=colour, markersize=9, capsize=5, linewidth=2)
@@ -50,10 +55,10 @@ def draw_comparison(result: Comparison) -> Figure:
     for panel, col, title, unit in ((prevented, "prevented", "Crimes prevented so far (with 95% band)", "crimes"),
                                     (ce, "ce", "Collective efficacy (survey, 1-5; 95% band)", "score (1-5)")):
         stats = band(result.daily, col)
-        for index, key in enumerate(keys):
+        for key in keys:
             if col == "prevented" and key == BASELINE:
                 continue
-            colour, marker, line = style(index, key)
+            colour, marker, line = style(key)
             mine = stats[stats["strategy"] == key]
             panel.plot(mine["day"], mine["mean"], color=colour, linestyle=line, linewidth=2, marker=marker,
                        markevery=max(1, days // 6), markersize=7, label=textwrap.fill(titles[key], 30))

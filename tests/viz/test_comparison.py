@@ -15,7 +15,7 @@ from simulation.output import ci95_half_width
 from simulation.params import ParameterError, Params
 from viz.comparison import (BASELINE, MIN_REPLICATES, RUN_COLUMNS, SUMMARY_COLUMNS, YEAR, Setup, about,
                             budget_strategies, ce_verdict, cost_per_prevented, crime_verdict, money_line,
-                            readable_csv, run_comparison, scenario_strategies, settings_csv)
+                            pounds, readable_csv, run_comparison, scenario_strategies, settings_csv)
 from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
 
 SMALL = dict(neighbourhood="Deprived area with low trust", n_residents=400, days=100, precision="Quick look", seed=3)
@@ -60,7 +60,10 @@ def test_requests_are_bounded(bad: dict, field: str) -> None:
 
 def test_runs_are_paired_and_stop_at_the_first_precise_replicate(result) -> None:
     runs, setup = result.runs, result.setup
-    assert list(result.table["strategy"]) == [BASELINE, "listening_led", "target_hardening"]
+    table = result.table
+    assert table["strategy"].iloc[0] == BASELINE and set(table["strategy"]) == {BASELINE, "listening_led",
+                                                                                 "target_hardening"}
+    assert table["prevented"].iloc[1] >= table["prevented"].iloc[2]           # most crimes prevented first
     assert runs.groupby("strategy")["seed"].apply(tuple).nunique() == 1       # same seeds for every strategy
     base = runs[runs["strategy"] == BASELINE].set_index("replicate")
     for key in ("listening_led", "target_hardening"):
@@ -132,6 +135,10 @@ def test_verdicts_are_plain_words() -> None:
         "About 5 more crimes a year (range 1 to 9 more)."
     assert crime_verdict("x", {**row, "completed": 0}, 0).startswith("Cannot tell: no crimes happened")
     assert ce_verdict("x", row).startswith("Raises collective efficacy by about 0.19 points")
+    tiny = {**row, "ce_gain": 0.003, "ce_gain_low": 0.001, "ce_gain_high": 0.005}
+    assert ce_verdict("x", tiny) == "Raises collective efficacy very slightly (by less than 0.01 points on the 1-5 scale)."
+    none = {**row, "ce_gain": 0.0, "ce_gain_low": -0.002, "ce_gain_high": 0.002}
+    assert ce_verdict("x", none).startswith("No change in collective efficacy (within ±0.01 points")
     money = cost_per_prevented(row)
     assert money["gbp_per_prevented"] == pytest.approx(100_000 / 6.14)
     assert money["gbp_per_prevented_low"] == pytest.approx(100_000 / 11.0)
@@ -142,6 +149,7 @@ def test_verdicts_are_plain_words() -> None:
     line = money_line(pd.Series({"strategy": "x", **row, **money, "avoided_gbp_low": 300.0}))
     assert "It avoids about £24,000 of crime costs a year (range £300 to £49,000" in line
     assert [about(x) for x in (6.14, 12.3, 1234, 0.456, 0.0029, 0)] == ["6.1", "12", "1,200", "0.5", "0", "0"]
+    assert [pounds(x) for x in (-1.8, 16_287, -3_412)] == ["-£2", "£16,000", "-£3,400"]
 
 
 def test_downloads_have_readable_headers_rounded_numbers_and_a_settings_sheet(result) -> None:
