@@ -353,37 +353,35 @@ SCREENS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
 
 
 def screenshots(out: Path, play_seconds: float = 12.0) -> list[Path]:
-    """Trainer (presenting mode, after some Play) and explorer (after a quick comparison) at both sizes."""
+    """Trainer (presenting mode, after some Play) and explorer (after a comparison) at both window sizes."""
     from playwright.sync_api import expect, sync_playwright
 
     server = Server(cull="30s", max_sessions=10)
     written = []
+
+    def shoot(page: Any, name: str) -> None:
+        for size, (width, height) in SCREENS.items():
+            page.set_viewport_size({"width": width, "height": height})
+            time.sleep(1.5)
+            written.append(out / f"{name}_{size}.png")
+            page.screenshot(path=written[-1])
     try:
         out.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for name, (width, height) in SCREENS.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(server.url)
-                page.wait_for_selector(".ss-map[data-day='0']", timeout=120_000)
-                page.get_by_role("button", name="Hide settings").click()
-                page.get_by_role("button", name="Play").click()
-                time.sleep(play_seconds)
-                page.get_by_role("button", name="Pause").click()
-                time.sleep(1)
-                written.append(out / f"trainer_{name}.png")
-                page.screenshot(path=written[-1])
-                page.get_by_role("tab", name="Strategy explorer").click()
-                page.get_by_role("button", name="Run comparison").wait_for(timeout=60_000)
-                if not page.locator(".ss-verdict").count():
-                    page.get_by_role("button", name=re.compile("Precision")).click()
-                    page.get_by_role("option", name=re.compile("^Quick look")).click()
-                    page.get_by_role("button", name="Run comparison").click()
-                expect(page.locator(".ss-verdict").first).to_be_visible(timeout=900_000)
-                time.sleep(1)
-                written.append(out / f"explorer_{name}.png")
-                page.screenshot(path=written[-1])
-                page.close()
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.set_default_timeout(180_000)
+            page.goto(server.url)
+            page.wait_for_selector(".ss-map[data-day='0']")
+            page.get_by_role("button", name="Hide settings").click()
+            page.get_by_role("button", name="Play").click()
+            time.sleep(play_seconds)
+            page.get_by_role("button", name="Pause").click()
+            shoot(page, "trainer")
+            page.get_by_role("tab", name="Strategy explorer").click()
+            page.get_by_role("button", name="Run comparison").click()
+            expect(page.locator(".ss-verdict").first).to_be_visible(timeout=1_800_000)
+            shoot(page, "explorer")
             browser.close()
     finally:
         server.stop()

@@ -136,7 +136,8 @@ def test_verdicts_are_plain_words() -> None:
     assert crime_verdict("x", {**row, "completed": 0}, 0).startswith("Cannot tell: no crimes happened")
     assert ce_verdict("x", row).startswith("Raises collective efficacy by about 0.19 points")
     tiny = {**row, "ce_gain": 0.003, "ce_gain_low": 0.001, "ce_gain_high": 0.005}
-    assert ce_verdict("x", tiny) == "Raises collective efficacy very slightly (by less than 0.01 points on the 1-5 scale)."
+    assert ce_verdict("x", tiny) == ("Raises collective efficacy very slightly "
+                                     "(by less than 0.01 points on the 1-5 scale).")
     none = {**row, "ce_gain": 0.0, "ce_gain_low": -0.002, "ce_gain_high": 0.002}
     assert ce_verdict("x", none).startswith("No change in collective efficacy (within ±0.01 points")
     money = cost_per_prevented(row)
