@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import math
 import os
 import platform
 import re
@@ -273,7 +274,9 @@ class Server:
         self.log.unlink(missing_ok=True)
 
 
-async def _user(browser: Any, url: str, steps: int, play_seconds: float, result: dict[str, Any]) -> None:
+async def _user(browser: Any, url: str, steps: int, play_seconds: float, result: dict[str, Any],
+                delay: float = 0.0) -> None:
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1366, "height": 768})
     page = await context.new_page()
     page.set_default_timeout(180_000)
@@ -295,19 +298,23 @@ async def _user(browser: Any, url: str, steps: int, play_seconds: float, result:
         await context.close()
 
 
-async def _users(url: str, users: int, steps: int, play_seconds: float) -> list[dict[str, Any]]:
+async def _users(url: str, users: int, steps: int, play_seconds: float, arrive_over: float = 0.0
+                 ) -> list[dict[str, Any]]:
     from playwright.async_api import async_playwright
 
     results: list[dict[str, Any]] = [{} for _ in range(users)]
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        await asyncio.gather(*(_user(browser, url, steps, play_seconds, r) for r in results))
+        await asyncio.gather(*(_user(browser, url, steps, play_seconds, r, i * arrive_over / users)
+                               for i, r in enumerate(results)))
         await browser.close()
     return results
 
 
-def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_timeout: float = 120.0) -> dict[str, Any]:
-    """N users at once on a fresh server: page loads, Step times, memory before, at peak and after."""
+def load_test(users: int, arrive_over: float = 0.0, steps: int = 5, play_seconds: float = 5.0,
+              settle_timeout: float = 120.0) -> dict[str, Any]:
+    """N users on a fresh server, all at once or arriving evenly over ``arrive_over`` seconds: page loads,
+    Step times, server CPU, memory before, at peak and after."""
     server = Server(cull="30s", max_sessions=max(40, users + 5))
     try:
         warm_up = asyncio.run(_users(server.url, 1, 1, 0.5))[0]       # the trainer opens the page first
@@ -324,7 +331,7 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         t0, cpu0 = time.perf_counter(), server.cpu_s()
-        results = asyncio.run(_users(server.url, users, steps, play_seconds))
+        results = asyncio.run(_users(server.url, users, steps, play_seconds, arrive_over))
         wall, cpu = time.perf_counter() - t0, server.cpu_s() - cpu0
         closed_at = time.perf_counter()
         server.wait_closed(settle_timeout)
@@ -338,7 +345,8 @@ def load_test(users: int, steps: int = 5, play_seconds: float = 5.0, settle_time
     ok = [r for r in results if "failed" not in r]
     loads = [r["load_s"] for r in ok]
     steps_ms = [ms for r in ok for ms in r["step_ms"]]
-    return {"users": users, "failed": [r["failed"] for r in results if "failed" in r], "wall_s": wall,
+    return {"users": users, "arrive_over_s": arrive_over, "failed": [r["failed"] for r in results if "failed" in r],
+            "wall_s": wall,
             "warm_up_load_s": warm_up.get("load_s"),
             "server_cpu_s_per_user": cpu / users, "load_average": os.getloadavg()[0],
             "load_s": _stats(loads) if loads else None, "step_ms": _stats(steps_ms) if steps_ms else None,
@@ -388,6 +396,19 @@ def screenshots(out: Path, play_seconds: float = 12.0) -> list[Path]:
     return written
 
 
+def user_line(r: dict[str, Any]) -> str:
+    """One load test in words."""
+    load, step = r["load_s"] or {}, r["step_ms"] or {}
+    arrival = "all at once" if not r["arrive_over_s"] else f"arriving over {r['arrive_over_s']:.0f} s"
+    return (f"{r['users']} users {arrival}: page load median {load.get('median', math.nan):.1f} s "
+            f"(max {load.get('max', math.nan):.1f}), Step shows in median {step.get('median', math.nan):.0f} ms "
+            f"(95th {step.get('p95', math.nan):.0f}), {r['played_days_median']} days in {r['play_seconds']:.0f} s "
+            f"of Play; memory {r['rss_start_mb']:.0f} MB -> peak {r['rss_peak_mb']:.0f} -> {r['rss_end_mb']:.0f} MB "
+            f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, settled in {r['settle_s']:.0f} s); "
+            f"server CPU {r['server_cpu_s_per_user']:.1f} s per user; load average {r['load_average']:.1f}"
+            + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
+
+
 # ---------------------------------------------------------------- command
 def register(app: typer.Typer) -> None:
     """Add ``saferstreets browser-bench``."""
@@ -398,6 +419,9 @@ def register(app: typer.Typer) -> None:
                                                             help="Concurrent browser users (repeatable).")] = None,
             households: Annotated[int, typer.Option(min=100, max=3000, help="Households for frame costs.")] = 1000,
             frames: Annotated[int, typer.Option(min=10, max=1000, help="Days timed for frame costs.")] = 60,
+            arrive_over: Annotated[list[float] | None, typer.Option(
+                "--arrive-over", min=0, max=600, help="Spread the users' arrivals over this many seconds "
+                "(repeatable; default 0, all at once).")] = None,
             out: Annotated[Path | None, typer.Option("--out", help="Write the figures as JSON here.")] = None,
             shots: Annotated[Path | None, typer.Option("--screenshots", help="Only take the documentation "
                                                        "screenshots (1366x768, 1920x1080) into this folder.")] = None,
@@ -424,20 +448,9 @@ def register(app: typer.Typer) -> None:
                       f"-> {f['speedup']:.0f}x less; frame {f['frame_json_kb']:.1f} kB, map layer once "
                       f"{f['layout_json_kb']:.0f} kB")
         result["users"] = []
-        for n in users or [10, 20]:
-            r = load_test(n)
-            result["users"].append(r)
-            load, step = r["load_s"] or {}, r["step_ms"] or {}
-            console.print(f"{n} users: page load median {load.get('median', float('nan')):.1f} s "
-                          f"(max {load.get('max', float('nan')):.1f}), Step shows in median "
-                          f"{step.get('median', float('nan')):.0f} ms (95th {step.get('p95', float('nan')):.0f}), "
-                          f"{r['played_days_median']} days in {r['play_seconds']:.0f} s of Play; memory "
-                          f"{r['rss_start_mb']:.0f} MB -> peak {r['rss_peak_mb']:.0f} -> {r['rss_end_mb']:.0f} MB "
-                          f"after closing ({100 * (r['rss_end_vs_start'] - 1):+.0f}%, "
-                          f"settled in {r['settle_s']:.0f} s); "
-                          f"server CPU {r['server_cpu_s_per_user']:.1f} s per user; load average "
-                          f"{r['load_average']:.1f}"
-                          + (f"; FAILED: {r['failed']}" if r["failed"] else ""))
+        for n, spread in ((n, spread) for n in users or [10, 20] for spread in arrive_over or [0.0]):
+            result["users"].append(load_test(n, spread))
+            console.print(user_line(result["users"][-1]))
         result["machine"]["load_average_end"] = os.getloadavg()[0]
         if out is not None:
             out.parent.mkdir(parents=True, exist_ok=True)
