@@ -63,6 +63,15 @@ def kernel(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         session.close()
 
 
+def texts(rc: Any) -> str:
+    """All text a headless-rendered page shows (its HTML pieces and alerts)."""
+    import ipyvuetify as v
+    import solara.widgets
+
+    html = [w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets]
+    return " ".join(html + [str(w.children) for w in rc.find(v.Alert).widgets])
+
+
 def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
     """Wait for ``condition`` (polling), failing after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout

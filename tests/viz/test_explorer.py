@@ -6,17 +6,11 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.widgets
-from conftest import wait_until
+from conftest import texts, wait_until
 
 from viz import explorer, sessions, workers
 from viz.explorer import ExplorerPage
 from viz.workers import BatchPool
-
-
-def texts(rc) -> str:
-    """All text the page shows (HTML pieces and alerts)."""
-    html = [w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets]
-    return " ".join(html + [str(w.children) for w in rc.find(v.Alert).widgets])
 
 
 def small_request(rc) -> None:

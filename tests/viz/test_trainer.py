@@ -7,8 +7,7 @@ import json
 import ipyvuetify as v
 import pytest
 import solara
-import solara.widgets
-from conftest import wait_until
+from conftest import texts, wait_until
 
 from simulation.params import ParameterError
 from viz import sessions, trainer
@@ -21,13 +20,6 @@ def state():
 
 def day() -> int:
     return -1 if state().frame is None else state().frame.day
-
-
-def texts(rc) -> str:
-    """All text the page shows (HTML pieces and alerts)."""
-    html = [w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets]
-    alerts = [str(w.children) for w in rc.find(v.Alert).widgets]
-    return " ".join(html + alerts)
 
 
 def button(rc, label: str):
