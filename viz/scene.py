@@ -56,16 +56,18 @@ def nice_number(value: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value * (1 - 1e-9))
 
 
-def ticks(lo: float, hi: float, count: int = 4) -> list[float]:
-    """Round tick values from ``lo`` to ``hi``, at most ``count`` steps, ending on ``hi`` where a round step allows."""
-    step = nice_number((hi - lo) / count)
-    for _ in range(3):
-        fits = (hi - lo) / step
-        if abs(fits - round(fits)) < 1e-9:
+def ticks(lo: float, hi: float, most: int = 6) -> list[float]:
+    """Round tick values from ``lo`` to ``hi``: at most ``most`` steps, on both ends where a round step allows."""
+    def whole(x: float) -> bool:
+        return abs(x - round(x)) < 1e-9
+
+    step = nice_number((hi - lo) / most)
+    for _ in range(4):
+        if whole((hi - lo) / step) and whole(lo / step):
             break
         step = nice_number(step * 1.01)
     else:
-        step = nice_number((hi - lo) / count)
+        step = nice_number((hi - lo) / 4)
     first = math.ceil(lo / step - 1e-9) * step
     return [round(first + i * step, 6) for i in range(int((hi - first) / step + 1e-9) + 1)]
 

@@ -94,8 +94,8 @@ def test_charts_have_fixed_meaningful_axes(run: DemoRun) -> None:
 
 def test_axis_helpers() -> None:
     assert [nice_number(x) for x in (0.3, 1, 3, 7, 43.8, 260)] == [0.5, 1, 5, 10, 50, 500]
-    assert ticks(0, 50) == [0, 25, 50] and ticks(0, 200) == [0, 50, 100, 150, 200]
-    assert ticks(0, 365) == [0, 100, 200, 300]
+    assert ticks(0, 50) == [0, 10, 20, 30, 40, 50] and ticks(0, 200) == [0, 50, 100, 150, 200]
+    assert ticks(0, 25) == [0, 5, 10, 15, 20, 25] and ticks(0, 365) == [0, 100, 200, 300]
     assert ticks(2.5, 3.5) == [2.5, 2.75, 3.0, 3.25, 3.5]
     assert ce_range(np.array([3.1, 3.2]), 3.12) == (2.5, 4.0)
     assert ce_range(np.array([3.1, 4.3]), 3.12) == (2.5, 4.5)          # widens by half points, never narrows
