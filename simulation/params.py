@@ -249,6 +249,10 @@ class Params:
 
         Unknown keys raise :class:`ParameterError` naming the closest valid key.
         """
+        if not isinstance(values, Mapping):
+            raise ParameterError(f"values={values!r:.60}: expected a mapping of parameter names to values")
+        if base is not None and not isinstance(base, Params):
+            raise ParameterError(f"base={base!r:.60}: expected a Params, e.g. load_scenario(name).params")
         check_keys(values)
         return dataclasses.replace(base or cls(), **values)
 
