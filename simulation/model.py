@@ -17,7 +17,7 @@ from agents import organisers as organiser_rules
 from agents import residents as resident_rules
 from agents.handles import Offender, Organiser, Resident
 from simulation import survey
-from simulation.params import CONCERNS, CRIME_TYPES, Params
+from simulation.params import CONCERNS, CRIME_TYPES, ParameterError, Params
 from simulation.state import NO_ISSUE, Residents, Stage
 from simulation.streams import resolve_seed
 from simulation.world import (build_groups, build_network, build_offenders, build_place,
@@ -124,6 +124,13 @@ class CommunityModel(mesa.Model):
         self._phase_offend()
         self._phase_resolve()
         self._phase_record()
+
+    def run_for(self, duration: int) -> None:
+        """Advance ``duration`` days (a whole number >= 0)."""
+        if isinstance(duration, bool) or not isinstance(duration, (int, np.integer, float)) or duration < 0 \
+                or isinstance(duration, float) and not duration.is_integer():
+            raise ParameterError(f"run_for({duration!r:.40}): expected a whole number of days >= 0")
+        super().run_for(int(duration))
 
     @property
     def day(self) -> int:
