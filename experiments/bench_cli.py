@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from simulation.files import output_file
 from simulation.params import ParameterError, spec
 
 TARGETS = {"rate_100k": 5e6, "construct_100k_s": 10.0, "year_rss_mb": 4096.0, "exponent": 1.1, "speedup": 50.0}
@@ -87,15 +88,15 @@ def target_lines(result: dict[str, Any]) -> list[str]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``bench`` command to ``app``."""
-    from experiments.cli import Seed, console, fail_cleanly
+    from experiments.cli import Seed, console, whole_option
 
     @app.command()
-    @fail_cleanly
     def bench(sizes: Annotated[str, typer.Option(help="Resident counts, comma-separated.")]
               = "1000,10000,100000,1000000",
-              steps: Annotated[int, typer.Option(min=1, max=5 * 365, help="Days timed per size (1-1825).")] = 365,
-              reference_steps: Annotated[int, typer.Option(min=0, max=100, help=(
-                  "Days timed for the plain Mesa reference at 1,000 and 10,000 residents (0 skips it)."))] = 5,
+              steps: Annotated[int, whole_option("--steps", 1, 5 * 365, "Days timed per size (1-1825).")] = 365,
+              reference_steps: Annotated[int, whole_option(
+                  "--reference-steps", 0, 100,
+                  "Days timed for the plain Mesa reference at 1,000 and 10,000 residents (0 skips it).")] = 5,
               quick: Annotated[bool, typer.Option(help="Smoke test: 1,000 and 10,000 residents, 10 steps.")]
               = False,
               seed: Seed = 1,
@@ -104,9 +105,9 @@ def register(app: typer.Typer) -> None:
         """Time construction and stepping at each size, against plain Mesa, and fit how cost grows."""
         from experiments.bench import QUICK_SIZES, REFERENCE_SIZES, run_benchmark, write_result
 
-        if out is not None and out.suffix.lower() not in (".json", ".csv"):
-            raise ParameterError(f"--out {str(out)!r}: expected a file ending in .json or .csv")
         chosen = parse_sizes(sizes)
+        if out is not None:
+            output_file(out, "--out", (".json", ".csv"))
         if quick:
             chosen, steps, reference_steps = list(QUICK_SIZES), min(steps, 10), min(reference_steps, 2)
         with console.status("benchmarking") as status:

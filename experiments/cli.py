@@ -2,11 +2,21 @@
 
 Commands import the model, numpy and pandas inside their bodies, so
 ``saferstreets --help`` and ``saferstreets scenarios`` start fast.
+
+One error path (:class:`OneLineErrors`): every failure of every command is
+one line on stderr, ``error: ...``, naming the file, field or value and what is
+allowed, with exit code 2 for bad input (a usage error or
+:class:`~simulation.params.ParameterError`), 1 for an environment fault
+(:class:`~simulation.files.EnvironmentFault`, permissions, disk) and 130 for
+Ctrl-C. ``saferstreets --debug COMMAND`` (or ``SAFERSTREETS_DEBUG=1``) shows
+the traceback instead.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import subprocess
 import sys
 from importlib import import_module
@@ -18,7 +28,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
+from simulation.files import EnvironmentFault, os_error, output_dir
 from simulation.params import FIELDS, ParameterError, Params, allowed, parse_value, spec
 from simulation.scenarios import load_scenario, scenario_names
 
@@ -27,29 +39,108 @@ if TYPE_CHECKING:
 
     from simulation.model import CommunityModel
 
-app = typer.Typer(help="saferstreets: community organising, collective efficacy and acquisitive crime.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 console = Console()
+errors = Console(stderr=True, soft_wrap=True, highlight=False)
+DEBUG = {"on": os.environ.get("SAFERSTREETS_DEBUG", "") not in ("", "0")}
+"""Whether errors show their traceback (``--debug`` or ``SAFERSTREETS_DEBUG=1``)."""
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters (newlines included) shown as escapes."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
+
+
+def report_error(message: str, code: int) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``code``."""
+    errors.print(f"[red]error:[/red] {escape(one_line(message))}")
+    sys.exit(code)
+
+
+class OneLineErrors(TyperGroup):
+    """The one error path: usage errors, bad input and environment faults as one line and an exit code."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as err:
+            if type(err).__name__ == "NoArgsIsHelpError":
+                typer.echo(err.ctx.get_help())
+                sys.exit(2)
+            if DEBUG["on"]:
+                raise
+            command = err.ctx.command_path if getattr(err, "ctx", None) else "saferstreets"
+            report_error(f"{err.format_message()} (see '{command} --help')", 2)
+        except typer.Abort:
+            report_error("aborted", 1)
+        except Exception as err:
+            if DEBUG["on"]:
+                raise
+            report_error(*describe_error(err))
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+def describe_error(err: Exception) -> tuple[str, int]:
+    """The message and exit code of an error reaching the top of a command."""
+    if isinstance(err, ParameterError):
+        return str(err), 2
+    if isinstance(err, EnvironmentFault):
+        return str(err), 1
+    if isinstance(err, OSError):
+        err = os_error(err, err.filename or "?", "use")
+        return str(err), 2 if isinstance(err, ParameterError) else 1
+    if isinstance(err, MemoryError):
+        return "out of memory; use fewer residents, steps or replicates", 1
+    return (f"internal error: {type(err).__name__}: {err} (a bug in saferstreets: please report it; "
+            "'saferstreets --debug ...' shows the traceback)"), 1
+
+
+app = typer.Typer(cls=OneLineErrors, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 DEFAULT_COMPARISON = ("baseline", "listening_led", "broadcast", "target_hardening", "combined")
 
-Steps = Annotated[int, typer.Option("--steps", min=1, max=5 * 365, help="Days to simulate (1-1825).")]
-Seed = Annotated[int, typer.Option("--seed", min=0, help="Random seed (whole number >= 0).")]
+
+@app.callback()
+def options(debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False
+            ) -> None:
+    """saferstreets: community organising, collective efficacy and acquisitive crime."""
+    DEBUG["on"] = DEBUG["on"] or debug
+
+
+def whole(lo: int, hi: int) -> Callable[[Any], int]:
+    """A strict parser for a whole-number option in [lo, hi]: ``2.0``, ``1e3`` and ``0x10`` are refused."""
+    def parse(text: Any) -> int:
+        value = str(text).strip().replace("_", "")
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", value) or not lo <= int(value) <= hi:
+            raise typer.BadParameter(f"{str(text)!r:.60}: expected a whole number from {lo:,} to {hi:,}")
+        return int(value)
+    return parse
+
+
+def number(lo: float, hi: float) -> Callable[[Any], float]:
+    """A strict parser for a finite number option in [lo, hi]."""
+    def parse(text: Any) -> float:
+        try:
+            value = float(str(text).strip())
+        except ValueError:
+            value = math.nan
+        if not lo <= value <= hi:
+            raise typer.BadParameter(f"{str(text)!r:.60}: expected a number from {lo:g} to {hi:g}")
+        return value
+    return parse
+
+
+def whole_option(name: str, lo: int, hi: int, help: str) -> Any:  # noqa: A002 - typer's keyword
+    """A typer option for a whole number in [lo, hi]."""
+    return typer.Option(name, parser=whole(lo, hi), help=help, metavar="INTEGER")
+
+
+MAX_SEED = 2**63 - 1
+Steps = Annotated[int, whole_option("--steps", 1, 5 * 365, "Days to simulate (1-1825).")]
+Seed = Annotated[int, whole_option("--seed", 0, MAX_SEED, "Random seed (whole number >= 0).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
 Out = Annotated[Path, typer.Option("--out", help="Directory for results, figure and manifest.")]
-
-
-def fail_cleanly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn input errors into a one-line message and exit code 2 (no traceback)."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ParameterError as err:
-            console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
-    return wrapper
 
 
 def parse_sets(sets: list[str] | None) -> dict[str, Any]:
@@ -97,7 +188,6 @@ def params() -> None:
 
 
 @app.command()
-@fail_cleanly
 def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
         steps: Steps = 365, seed: Seed = 0, set_: Sets = None,
         out: Out = Path("results/run")) -> None:
@@ -106,7 +196,9 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
     from simulation.output import area_series, manifest, plot_series, summarise, write_json, write_parquet
 
     chosen = load_scenario(scenario)
-    model = simulate(CommunityModel(chosen.params, rng=seed, **parse_sets(set_)), steps, chosen.name)
+    params = Params.from_mapping(parse_sets(set_), base=chosen.params)
+    output_dir(out)
+    model = simulate(CommunityModel(params, rng=seed), steps, chosen.name)
     df = model.results()
     print_summary(summarise(df).assign(scenario=chosen.name), f"{chosen.name}: {steps} days, seed {seed}")
     write_parquet(df, out / "results.parquet")
@@ -118,10 +210,10 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
 
 
 @app.command()
-@fail_cleanly
 def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all five strategies).")] = None,
             steps: Steps = 365, seed: Seed = 0,
-            replicates: Annotated[int, typer.Option(min=1, max=200, help="Replicates per scenario.")] = 10,
+            replicates: Annotated[int, whole_option("--replicates", 1, 200, "Replicates per scenario (1-200).")
+                                  ] = 10,
             set_: Sets = None, out: Out = Path("results/compare")) -> None:
     """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     import pandas as pd
@@ -134,6 +226,8 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
 
     chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
     overrides = parse_sets(set_)
+    strategies = {sc.name: Params.from_mapping(overrides, base=sc.params) for sc in chosen}
+    output_dir(out)
     seeds = replicate_seeds(seed, replicates)
     frames = []
     total = len(chosen) * replicates
@@ -142,7 +236,7 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
         task = progress.add_task("runs", total=total)
         for sc in chosen:
             for rep, rep_seed in enumerate(seeds):
-                model = CommunityModel(sc.params, rng=rep_seed, **overrides)
+                model = CommunityModel(strategies[sc.name], rng=rep_seed)
                 model.run_for(steps)
                 frames.append(model.results().assign(scenario=sc.name, replicate=rep, seed=rep_seed))
                 progress.advance(task)

@@ -110,6 +110,6 @@ def test_grid_key_that_is_also_a_results_column_is_rejected() -> None:
 
 
 def test_bad_scheduler_address_is_a_one_line_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["sweep", "quick", "--scheduler", "foo", "--out", str(tmp_path / "s")])
-    assert result.exit_code == 2 and "--scheduler foo: cannot connect" in result.output
-    assert "Traceback" not in result.output
+    result = CliRunner().invoke(app, ["sweep", "quick", "--scheduler", "foo:bar", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2 and result.output.startswith("error: --scheduler 'foo:bar': expected a Dask")
+    assert len(result.output.splitlines()) == 1 and not (tmp_path / "s").exists()
