@@ -46,11 +46,11 @@ class EnvironmentFault(RuntimeError):
     """The machine, not the input, stopped the work: permissions, a read-only or full disk, a lost service."""
 
 
-def os_error(err: OSError, path: Path | str, doing: str) -> ParameterError | EnvironmentFault:
+def os_error(err: OSError, path: Path | str, doing: str, what: str = "") -> ParameterError | EnvironmentFault:
     """A one-line error for ``err`` met while ``doing`` (e.g. "read") ``path``: bad input or environment fault."""
     reason = os.strerror(err.errno).lower() if err.errno else str(err) or type(err).__name__
     kind = ParameterError if err.errno in INPUT_ERRNOS else EnvironmentFault
-    return kind(f"cannot {doing} '{path}': {reason}")
+    return kind(f"{what}: " * bool(what) + f"cannot {doing} '{path}': {reason}")
 
 
 def user_path(value: Any, what: str) -> Path:
@@ -80,7 +80,7 @@ def read_bytes(value: Any, what: str, limit: int) -> bytes:
     except OSError as err:
         if err.errno in (errno.ENOENT, errno.ENOTDIR):
             raise ParameterError(f"{what}: no such file '{path}'") from None
-        raise os_error(err, path, "read") from None
+        raise os_error(err, path, "read", what) from None
     if stat.S_ISDIR(info.st_mode):
         raise ParameterError(f"{what} '{path}' is a directory; expected a file")
     if not stat.S_ISREG(info.st_mode):
@@ -91,7 +91,7 @@ def read_bytes(value: Any, what: str, limit: int) -> bytes:
         with path.open("rb") as file:
             data = file.read(limit + 1)
     except OSError as err:
-        raise os_error(err, path, "read") from None
+        raise os_error(err, path, "read", what) from None
     if len(data) > limit:
         raise ParameterError(f"{what} '{path}' is over {limit:,} bytes; the limit is {limit:,}")
     return data
@@ -152,7 +152,7 @@ def output_dir(value: Any, option: str = "--out") -> Path:
                 what = "is a file" if parent == path else f"is under '{parent}', which is a file"
                 raise ParameterError(f"{option} '{path}' {what}; expected a directory")
         except OSError as err:
-            raise os_error(err, parent, "use") from None
+            raise os_error(err, parent, "use", option) from None
         break
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -160,7 +160,7 @@ def output_dir(value: Any, option: str = "--out") -> Path:
         os.close(fd)
         os.remove(probe)
     except OSError as err:
-        raise os_error(err, path, "write to") from None
+        raise os_error(err, path, "write to", option) from None
     return path
 
 
