@@ -4,7 +4,6 @@
 module at its end (importing this module first must not be circular).
 """
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -100,14 +99,13 @@ def register(app: typer.Typer) -> None:
               quick: Annotated[bool, typer.Option(help="Smoke test: 1,000 and 10,000 residents, 10 steps.")]
               = False,
               seed: Seed = 1,
-              out: Annotated[Path | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
+              out: Annotated[str | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
               = None) -> None:
         """Time construction and stepping at each size, against plain Mesa, and fit how cost grows."""
         from experiments.bench import QUICK_SIZES, REFERENCE_SIZES, run_benchmark, write_result
 
         chosen = parse_sizes(sizes)
-        if out is not None:
-            output_file(out, "--out", (".json", ".csv"))
+        path = output_file(out, "--out", (".json", ".csv")) if out is not None else None
         if quick:
             chosen, steps, reference_steps = list(QUICK_SIZES), min(steps, 10), min(reference_steps, 2)
         with console.status("benchmarking") as status:
@@ -116,6 +114,6 @@ def register(app: typer.Typer) -> None:
                                    boltzmann_steps=10 if quick else 50, seed=seed,
                                    progress=lambda message: status.update(f"benchmarking: {message}"))
         print_result(result)
-        if out is not None:
-            write_result(result, out)
-            console.print(f"wrote {out}")
+        if path is not None:
+            write_result(result, path)
+            console.print(f"wrote {path}")

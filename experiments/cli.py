@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True, highlight=False)
-DEBUG = {"on": os.environ.get("SAFERSTREETS_DEBUG", "") not in ("", "0")}
-"""Whether errors show their traceback (``--debug`` or ``SAFERSTREETS_DEBUG=1``)."""
+DEBUG = {"on": False}
+"""Whether errors show their traceback (``--debug`` or ``SAFERSTREETS_DEBUG=1``); set for each invocation."""
 
 
 def one_line(text: str) -> str:
@@ -61,6 +61,7 @@ class OneLineErrors(TyperGroup):
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
+        DEBUG["on"] = os.environ.get("SAFERSTREETS_DEBUG", "") not in ("", "0")
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.TyperException as err:
@@ -140,7 +141,7 @@ MAX_SEED = 2**63 - 1
 Steps = Annotated[int, whole_option("--steps", 1, 5 * 365, "Days to simulate (1-1825).")]
 Seed = Annotated[int, whole_option("--seed", 0, MAX_SEED, "Random seed (whole number >= 0).")]
 Sets = Annotated[list[str] | None, typer.Option("--set", help="Override a parameter: key=value (repeatable).")]
-Out = Annotated[Path, typer.Option("--out", help="Directory for results, figure and manifest.")]
+Out = Annotated[str, typer.Option("--out", help="Directory for results, figure and manifest.")]
 
 
 def parse_sets(sets: list[str] | None) -> dict[str, Any]:
@@ -190,14 +191,14 @@ def params() -> None:
 @app.command()
 def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
         steps: Steps = 365, seed: Seed = 0, set_: Sets = None,
-        out: Out = Path("results/run")) -> None:
+        out: Out = "results/run") -> None:
     """Run one scenario; print a summary; write results.parquet, crimes.parquet, figure.png, manifest.json."""
     from simulation.model import CommunityModel
     from simulation.output import area_series, manifest, plot_series, summarise, write_json, write_parquet
 
     chosen = load_scenario(scenario)
     params = Params.from_mapping(parse_sets(set_), base=chosen.params)
-    output_dir(out)
+    out = output_dir(out)
     model = simulate(CommunityModel(params, rng=seed), steps, chosen.name)
     df = model.results()
     print_summary(summarise(df).assign(scenario=chosen.name), f"{chosen.name}: {steps} days, seed {seed}")
@@ -214,7 +215,7 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
             steps: Steps = 365, seed: Seed = 0,
             replicates: Annotated[int, whole_option("--replicates", 1, 200, "Replicates per scenario (1-200).")
                                   ] = 10,
-            set_: Sets = None, out: Out = Path("results/compare")) -> None:
+            set_: Sets = None, out: Out = "results/compare") -> None:
     """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -227,7 +228,10 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
     chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
     overrides = parse_sets(set_)
     strategies = {sc.name: Params.from_mapping(overrides, base=sc.params) for sc in chosen}
-    output_dir(out)
+    if len(strategies) < len(chosen):
+        repeated = next(sc.name for i, sc in enumerate(chosen) if sc.name in [c.name for c in chosen[:i]])
+        raise ParameterError(f"compare: scenario '{repeated}' is listed twice; list each scenario once")
+    out = output_dir(out)
     seeds = replicate_seeds(seed, replicates)
     frames = []
     total = len(chosen) * replicates
@@ -299,10 +303,12 @@ def main() -> None:
 
 @app.command()
 def viz(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(min=1024, max=65535, help="Port (1024-65535).")] = 8765,
+        port: Annotated[int, whole_option("--port", 1024, 65535, "Port (1024-65535).")] = 8765,
         open_browser: Annotated[bool, typer.Option("--open/--no-open", help="Open a browser tab.")] = False,
         ) -> None:
     """Serve the trainer demo (/) and the strategy explorer (/explorer) in the browser (offline)."""
+    if not re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,253}", host):
+        raise ParameterError(f"--host {host!r}: expected an address to listen on, e.g. 127.0.0.1 or localhost")
     app_file = Path(find_spec("viz").origin).parent / "app.py"
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     command = [sys.executable, "-m", "solara", "run", str(app_file), "--host", host, "--port", str(port),

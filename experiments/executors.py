@@ -2,7 +2,8 @@
 
 * Local workers (``forkserver`` processes) watch the sweep's main process and
   exit within :data:`WATCH_S` seconds once it is gone, even after ``SIGKILL``;
-  the forkserver and the resource tracker then exit too.
+  the forkserver and the resource tracker then exit too. On Ctrl-C they exit
+  at once, quietly.
 * A Dask address is checked before connecting: a malformed address is bad
   input; nothing listening, or a service that does not greet like a Dask
   scheduler within :data:`CONNECT_TIMEOUT_S` seconds, is an environment fault
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
@@ -82,7 +84,14 @@ def open_executor(workers: int = 1, scheduler: str | None = None,
 
 
 def die_with(parent: int) -> None:
-    """Worker initializer: exit as soon as process ``parent`` is gone (also after ``SIGKILL``)."""
+    """Worker initializer: exit as soon as process ``parent`` is gone (also after ``SIGKILL``).
+
+    Ctrl-C reaches the whole process group; a worker then exits at once and
+    quietly (the main process reports the interruption), instead of printing
+    a ``KeyboardInterrupt`` traceback or finishing its run first.
+    """
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+
     def watch() -> None:
         while alive(parent):
             time.sleep(WATCH_S)

@@ -12,7 +12,6 @@ no finished run. The manifest records every interruption.
 
 from __future__ import annotations
 
-import errno
 import json
 import re
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, CancelledError, wait

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from experiments.cli import Sets, console, number, parse_sets, whole_option
-from simulation.files import inside, output_dir
+from simulation.files import inside, output_dir, user_path
 from simulation.params import ParameterError
 
 RESULTS = Path("results")
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
 def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file or shipped example name.")],
           workers: Workers = 1, scheduler: Scheduler = None,
-          out: Annotated[Path | None, typer.Option("--out", help="Results directory "
+          out: Annotated[str | None, typer.Option("--out", help="Results directory "
                                                    "(default: results/<experiment name>).")] = None,
           resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
           max_runs: MaxRuns = 10_000, wait_for_workers: WaitForWorkers = 60.0) -> None:
@@ -44,8 +44,9 @@ def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file 
 
     if scheduler:
         scheduler_address(scheduler)
+        quiet_dask()
     chosen = load_experiment(experiment, max_runs=max_runs)
-    out = out or inside(RESULTS, chosen.name, f"{chosen.path or experiment}: name")
+    out = output_dir(out) if out is not None else inside(RESULTS, chosen.name, f"{chosen.path or experiment}: name")
     where = f"Dask at {scheduler}" if scheduler else f"{workers} local process(es)"
     total = len(chosen.scenarios) * len(chosen.points()) * chosen.replicates
     console.print(f"{chosen.name}: {total:,} runs of {chosen.steps} days on {where} -> {out} (limit {max_runs:,} "
@@ -64,8 +65,14 @@ def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file 
     console.print(f"done: {len(final['runs'])} runs in {out}; next: saferstreets report {out}")
 
 
-def report(directory: Annotated[Path, typer.Argument(help="Results directory of a sweep.")],
-           out: Annotated[Path | None, typer.Option("--out", help="Report directory "
+def quiet_dask() -> None:
+    """Keep Dask's own log records (tracebacks on a lost scheduler) off the terminal: the sweep reports in one line."""
+    import logging
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def report(directory: Annotated[str, typer.Argument(help="Results directory of a sweep.")],
+           out: Annotated[str | None, typer.Option("--out", help="Report directory "
                                                     "(default: DIRECTORY/report).")] = None,
            outcome: Annotated[list[str] | None, typer.Option(
                "--outcome", help="Outcome shown in the table (repeatable), e.g. completed_total.")] = None,
@@ -78,7 +85,7 @@ def report(directory: Annotated[Path, typer.Argument(help="Results directory of 
     from experiments.sweep import load_runs
 
     info, df = load_runs(directory)
-    out = out or directory / "report"
+    out = user_path(out, "--out") if out is not None else Path(directory) / "report"
     table, advice, shown, written = build_report(df, info, out, tuple(outcome or HEADLINE), precision)
     done, planned = df.groupby(["scenario", *info["grid"], "replicate"]).ngroups, len(info["runs"])
     if done < planned:
@@ -135,9 +142,10 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
                 seed: Annotated[int, whole_option("--seed", 0, 2**63 - 1, "Seed of the sample and the replicates.")
                                 ] = 0,
                 set_: Sets = None, workers: Workers = 1, scheduler: Scheduler = None,
-                out: Annotated[Path, typer.Option("--out", help="Results directory.")] = Path("results/sensitivity"),
+                out: Annotated[str, typer.Option("--out", help="Results directory.")] = "results/sensitivity",
                 max_runs: MaxRuns = 10_000) -> None:
     """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
+    from experiments.executors import scheduler_address
     from experiments.sensitivity import METHODS, DEFAULT_PARAMS, outcome_metric, parse_bounds, problem, run_analysis
     from simulation.params import Params
     from simulation.replicates import replicate_seeds
@@ -147,6 +155,9 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
     prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
     chosen = load_scenario(scenario)
     reference = None if versus == "none" else load_scenario(versus)
+    if scheduler:
+        scheduler_address(scheduler)
+        quiet_dask()
     for sc in (chosen, reference or chosen):
         Params.from_mapping(fixed, base=sc.params)
     outcome_metric(outcome)
@@ -158,7 +169,7 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
         raise ParameterError(f"{total:,} runs ({points:,} sample points x {2 if reference else 1} scenario(s) x "
                              f"{replicates} replicate(s)); the limit is {max_runs:,}: lower --samples or raise the "
                              f"limit with --max-runs {total}")
-    output_dir(out)
+    out = output_dir(out)
     try:
         table, _ = run_analysis(method, chosen, reference, prob, outcome, samples,
                                 replicate_seeds(seed, replicates), steps, fixed, out, seed, workers, scheduler)

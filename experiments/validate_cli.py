@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,7 +21,7 @@ def register(app: typer.Typer) -> None:
     def validate(steps: Steps = 3 * 365, seed: Seed = 0,
                  replicates: Annotated[int, whole_option("--replicates", 1, 50, "Replicate runs (1-50).")] = 3,
                  set_: Sets = None,
-                 out: Annotated[Path | None, typer.Option("--out", help="Also write the table to this CSV.")]
+                 out: Annotated[str | None, typer.Option("--out", help="Also write the table to this CSV.")]
                  = None) -> None:
         """Check known patterns: crime concentration, CE-crime association, distance decay, belonging, mobilisation.
 
@@ -35,8 +34,7 @@ def register(app: typer.Typer) -> None:
         from simulation.output import write_atomic
 
         overrides = parse_sets(set_)
-        if out is not None:
-            output_file(out)
+        path = output_file(out) if out is not None else None
         with console.status("simulating"):
             checks = run_checks(steps=steps, seed=seed, replicates=replicates, overrides=overrides)
         table = Table("pattern", "value", "band", "result", "detail", "source",
@@ -49,13 +47,13 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         console.print(f"{sum(c.passed for c in checks)} of {len(checks)} patterns within their band "
                       "(see docs/ODD.md, 'Pattern-oriented validation', for what moves each one)")
-        if out is not None:
-            write_atomic(out, lambda tmp: check_table(checks).to_csv(tmp, index=False))
-            console.print(f"wrote {out}")
+        if path is not None:
+            write_atomic(path, lambda tmp: check_table(checks).to_csv(tmp, index=False))
+            console.print(f"wrote {path}")
 
     @app.command()
     def survey(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
-               out: Annotated[Path, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet.")],
+               out: Annotated[str, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet.")],
                steps: Steps = 365, seed: Seed = 0,
                waves: Annotated[int, whole_option("--waves", 1, 100, "Survey waves, day 0 to the last day (1-100).")
                                 ] = 2,
@@ -69,7 +67,7 @@ def register(app: typer.Typer) -> None:
         from simulation.output import write_atomic, write_parquet
 
         params = load_scenario(scenario).params.replace(**parse_sets(set_))
-        output_file(out, "--out", SURVEY_FORMATS)
+        path = output_file(out, "--out", SURVEY_FORMATS)
         if observed_ce is not None:
             start = params_for_observed_ce(observed_ce, params, seed)
             params = params.replace(**start)
@@ -79,12 +77,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"expected day-0 CE {expected_ce(model):.3f}, recorded day-0 survey "
                           f"{model.results()['collective_efficacy'].mean():.3f}")
         table = simulated_survey(model, steps, waves)
-        if out.suffix.lower() == ".csv":
-            write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        if path.suffix.lower() == ".csv":
+            write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
         else:
-            write_parquet(table, out)
+            write_parquet(table, path)
         means = score_table(table).groupby("day")[["collective_efficacy", "belongs"]].mean()
         for day, row in means.iterrows():
             console.print(f"day {day}: mean CE score {row['collective_efficacy']:.2f}, "
                           f"belonging {row['belongs']:.0%}")
-        console.print(f"wrote {len(table):,} responses to {out}")
+        console.print(f"wrote {len(table):,} responses to {path}")
