@@ -66,9 +66,17 @@ def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file 
 
 
 def quiet_dask() -> None:
-    """Keep Dask's own log records (tracebacks on a lost scheduler) off the terminal: the sweep reports in one line."""
+    """Keep Dask's own log records (tracebacks on a lost scheduler) off the terminal: the sweep reports in one line.
+
+    Dask sets its loggers' levels when imported, so this imports it first.
+    """
     import logging
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    try:
+        import distributed  # noqa: F401 - configures the loggers silenced below
+    except ImportError:
+        return                  # connecting will say that Dask is missing
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def report(directory: Annotated[str, typer.Argument(help="Results directory of a sweep.")],
