@@ -98,7 +98,7 @@ def read_bytes(value: Any, what: str, limit: int) -> bytes:
 
 
 def decode_text(data: bytes, source: str) -> str:
-    """UTF-8 ``data`` as text (a UTF-8 byte-order mark is dropped); errors give the line number."""
+    """UTF-8 ``data`` as text with ``\n`` line ends (a byte-order mark is dropped); errors give the line number."""
     zeros = sorted((data[:64:2].count(0), data[1:64:2].count(0)))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (zeros[0] == 0 and zeros[1] > 8):
         raise ParameterError(f"{source}: the file is UTF-16 text; save it as UTF-8")
@@ -106,7 +106,7 @@ def decode_text(data: bytes, source: str) -> str:
         line = data[:data.index(b"\0")].count(b"\n") + 1
         raise ParameterError(f"{source}: line {line}: contains a NUL byte (a binary file?); expected UTF-8 text")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as err:
         line = data[:err.start].count(b"\n") + 1
         raise ParameterError(f"{source}: line {line}: byte 0x{data[err.start]:02x} is not UTF-8 "
