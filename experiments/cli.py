@@ -65,8 +65,7 @@ class OneLineErrors(TyperGroup):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.TyperException as err:
-            if type(err).__name__ == "NoArgsIsHelpError":
-                typer.echo(err.ctx.get_help())
+            if type(err).__name__ == "NoArgsIsHelpError":   # typer has printed the help
                 sys.exit(2)
             if DEBUG["on"]:
                 raise
@@ -227,10 +226,10 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
 
     chosen = [load_scenario(name) for name in (names or DEFAULT_COMPARISON)]
     overrides = parse_sets(set_)
-    strategies = {sc.name: Params.from_mapping(overrides, base=sc.params) for sc in chosen}
-    if len(strategies) < len(chosen):
-        repeated = next(sc.name for i, sc in enumerate(chosen) if sc.name in [c.name for c in chosen[:i]])
+    names = [sc.name for sc in chosen]
+    if repeated := next((name for i, name in enumerate(names) if name in names[:i]), None):
         raise ParameterError(f"compare: scenario '{repeated}' is listed twice; list each scenario once")
+    strategies = {sc.name: Params.from_mapping(overrides, base=sc.params) for sc in chosen}
     out = output_dir(out)
     seeds = replicate_seeds(seed, replicates)
     frames = []
