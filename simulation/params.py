@@ -151,6 +151,12 @@ def _assemble() -> type:
     cls = make_dataclass("Params", declared, bases=(_ParamsMethods,), frozen=True, slots=True, kw_only=True,
                          module=__name__)
     cls.__doc__ = "All model parameters. Build with ``Params(...)``, ``Params.from_mapping`` or ``replace``."
+    generated = cls.__init__
+
+    def __init__(self: Any, **values: Any) -> None:
+        check_keys(values)   # a misspelt keyword gets the closest valid name, not Python's TypeError
+        generated(self, **values)
+    cls.__init__ = __init__
     return cls
 
 
