@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from agents.organising import STRATEGIES
 from simulation.params import FIELDS, ParameterError, Params, parse_value, spec
 from simulation.params import kind as param_kind
 
@@ -25,6 +26,7 @@ UI_CAPS: dict[str, tuple[float, float]] = {
     "hardening_budget_gbp": (0.0, 500_000.0),
     "offenders_per_1000": (0.0, 20.0),
     "mean_degree": (0.0, 20.0),
+    "p_join": (0.0, 0.05),
 }
 """Browser-only limits, always inside the model's own range."""
 
@@ -40,11 +42,15 @@ TRAINER_FIELDS = ("n_residents", "n_neighbourhoods", "organising", "n_organisers
 """Parameters offered as sliders on the trainer page."""
 
 LABELS = {"n_residents": "Households", "n_organisers": "Organisers", "organising": "Organising strategy",
-          "hardening_budget_gbp": "Hardening £/year", "cohesion_mean": "Starting trust (0-1)",
-          "offenders_per_1000": "Offenders per 1,000", "p_join": "Daily joining chance",
-          "listening_per_day": "Listening chats/day", "n_neighbourhoods": "Neighbourhoods",
-          "connections_per_conversation": "Introductions/chat", "broadcast_contacts_per_day": "Leaflets/day"}
+          "hardening_budget_gbp": "Target-hardening budget", "cohesion_mean": "Starting trust between neighbours",
+          "offenders_per_1000": "Offenders per 1,000 households", "p_join": "Daily chance of joining a group",
+          "listening_per_day": "Listening chats per organiser", "n_neighbourhoods": "Neighbourhoods",
+          "connections_per_conversation": "Introductions per chat",
+          "broadcast_contacts_per_day": "Leaflets per organiser"}
 """Short plain-language labels (other parameters get their name and unit)."""
+CHOICE_LABELS = {"none": "No organising",
+                 **{name: strategy.sections[0].title for name, strategy in STRATEGIES.items()}}
+"""Plain words for the choices of ``organising``: each strategy's own title."""
 
 
 @dataclass(frozen=True)
@@ -104,14 +110,6 @@ def control(name: str, default: Any = None) -> Control:
                    doc=s.doc)
 
 
-def solara_input(c: Control) -> dict[str, Any]:
-    """A SolaraViz ``model_params`` entry for control ``c``."""
-    if c.choices:
-        return {"type": "Select", "value": c.default, "values": list(c.choices), "label": c.label}
-    kind = "SliderInt" if c.kind is int else "SliderFloat"
-    return {"type": kind, "value": c.default, "min": c.lo, "max": c.hi, "step": c.step, "label": c.label}
-
-
 def trainer_controls(base: Params) -> list[Control]:
     """Controls of :data:`TRAINER_FIELDS`, defaulting to the values of ``base``."""
     return [control(name, getattr(base, name)) for name in TRAINER_FIELDS]
@@ -123,11 +121,25 @@ def check_overrides(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_whole(name: str, value: Any, lo: int, hi: int) -> int:
-    """A whole number in [lo, hi] from a browser input, or ParameterError naming ``name``."""
-    try:
-        number = float(str(value).strip())
-    except ValueError:
-        number = math.nan
-    if not number.is_integer() or not lo <= number <= hi:
+    """A whole number in [lo, hi] from a browser input (digits only: no "1e3"), or ParameterError naming ``name``."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or not lo <= int(text) <= hi:
         raise ParameterError(f"{name}={value!r}: expected a whole number in [{lo}, {hi}]")
-    return int(number)
+    return int(text)
+
+
+def format_value(name: str, value: Any) -> str:
+    """``value`` of parameter ``name`` in its real unit, for slider labels ("0.6% a day", "£12,000 a year")."""
+    s = spec(name)
+    if s.choices:
+        return CHOICE_LABELS.get(value, str(value))
+    unit = s.unit
+    if unit == "GBP/year":
+        return f"£{value:,.0f} a year"
+    if unit.startswith("prob"):
+        return f"{100 * value:.3g}%" + (" a day" if unit == "prob/day" else "")
+    if unit == "0-1":
+        return f"{value:.2f} on 0-1"
+    if param_kind(name) is int:
+        return f"{value:,} {unit}"
+    return f"{value:,.3g} {unit.replace('/day', ' a day')}"

@@ -1,292 +1,421 @@
-"""Strategy explorer for policy staff: compare strategies with uncertainty and cost-effectiveness.
+"""Strategy explorer for policy staff: which strategy prevents crime, how surely, and for how much.
 
-Every strategy runs on the same replicate seeds (so the same starting neighbourhoods), which
-makes "crimes prevented" a paired difference against doing nothing (the baseline).
+Inputs on the left, answers on the right: a plain verdict per strategy, a figure of crimes
+prevented and of outcomes over time with 95% bands, a table and downloads. The comparison runs
+in the shared worker pool (:data:`viz.workers.COMPARISONS`) from a background thread owned by the
+browser session, so it survives switching tabs, shows progress and time left, can be cancelled,
+and stops when the tab is closed. Every input is checked on the server before use.
 """
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import dataclass, field
+import base64
+import html
+import logging
+import math
+import threading
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-import numpy as np
 import pandas as pd
 import solara
-import solara.lab
-from matplotlib.figure import Figure
 
-from simulation.replicates import replicate_seeds
-from simulation.model import CommunityModel
-from simulation.output import area_series, comparison_table, paired_prevention, summarise
 from simulation.params import ParameterError, Params
-from simulation.scenarios import load_scenario, scenario_names
-from viz.controls import HORIZON_DAYS, REPLICATES, SEED_MAX, check_whole, control
-from viz.trainer import figure_png
+from simulation.scenarios import scenario_names
+from simulation.state import PRICE_YEAR
+from viz import sessions, workers
+from viz.comparison import (BASELINE, BUDGET_GBP, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION, RUN_COLUMNS,
+                            SUMMARY_COLUMNS, Comparison, Progress, Setup, budget_strategies, money_line, pounds,
+                            readable_csv, run_comparison, scenario_strategies, settings_csv, signed)
+from viz.controls import HORIZON_DAYS, SEED_MAX, check_whole, control
+from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
+from viz.widgets import Guarded, LabelledSlider, Prose, ServerBusy
+from viz.workers import CORES, Cancelled
+from viz.workers import ServerBusy as PoolBusy
 
-BASELINE = "baseline"
-NEIGHBOURHOODS: dict[str, dict[str, float]] = {
-    "Typical mixed area": {},
-    "Close-knit, better-off area": {"cohesion_mean": 0.7, "deprivation_spread": 0.2, "offenders_per_1000": 2.0},
-    "Deprived area with low trust": {"cohesion_mean": 0.4, "deprivation_spread": 0.8, "offenders_per_1000": 8.0},
-}
-"""Neighbourhood types as parameter overrides (empty = the model's defaults)."""
-ORGANISER_SHARES = (0, 25, 50, 75, 100)
-"""Budget-split options: percent of the budget spent on organisers (the rest on target hardening)."""
-BUDGET_GBP = (25_000, 500_000)
-MAX_RUNS = 120
-"""Strategies (with the baseline) x replicates allowed in one request."""
-OUTCOMES = {"ce_change": "Change in collective efficacy (1-5 scale)", "completed": "Crimes completed",
-            "prevented": "Crimes prevented vs doing nothing", "cost_gbp": "Spent (£)",
-            "prevented_per_1000": "Crimes prevented per £1,000"}
-"""Outcomes shown, with plain-language names."""
+log = logging.getLogger("saferstreets.viz")
+SECONDS_PER_HOUSEHOLD_DAY = 9e-7
+"""Rough cost of one simulated household-day on one core (2,000 households x 365 days ~ 0.66 s here)."""
+MODES = ("Shipped strategies", "Budget split")
+APPROACHES = {"listening": "Listening-led organisers", "broadcast": "Broadcast consultation"}
 
 
 @dataclass(frozen=True)
-class Strategy:
-    """A named set of parameter overrides."""
+class JobState:
+    """What the results side shows; replaced whole."""
 
-    name: str
-    overrides: dict[str, Any] = field(default_factory=dict)
-
-
-def scenario_strategies(names: list[str]) -> list[Strategy]:
-    """The shipped scenarios ``names`` as strategies."""
-    return [Strategy(name, load_scenario(name).params.diff()) for name in names]
+    running: bool = False
+    progress: Progress | None = None
+    waiting: int | None = None
+    result: Comparison | None = None
+    message: str | None = None
 
 
-def budget_strategies(budget_gbp: float, shares: list[int], organising: str = "listening") -> list[Strategy]:
-    """Split ``budget_gbp`` a year between organisers (``shares`` in percent) and target hardening.
+class ComparisonJob:
+    """Runs one session's comparisons, one at a time, in a background thread."""
 
-    Organisers come in whole posts (``share * budget / organiser_cost_gbp``, rounded); the rest
-    of the budget goes to hardening.
-    """
-    cost = Params().organiser_cost_gbp
-    out = []
-    for share in shares:
-        organisers = round(share / 100 * budget_gbp / cost)
-        hardening = max(0.0, budget_gbp - organisers * cost)
-        out.append(Strategy(f"{share}% organisers ({organisers}), £{hardening:,.0f}/yr hardening",
-                            {"organising": organising if organisers else "none", "n_organisers": organisers,
-                             "hardening_budget_gbp": hardening}))
-    return out
+    def __init__(self, session: sessions.Session, publish: Callable[[JobState], None]) -> None:
+        self.session, self._publish = session, publish
+        self._lock = threading.Lock()
+        self._state = JobState()
+        self._cancelled = threading.Event()
+        self._thread: threading.Thread | None = None
 
+    def start(self, setup: Setup) -> None:
+        """Start ``setup`` unless one is already running (a second click is ignored)."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._cancelled = threading.Event()
+            self._thread = threading.Thread(target=self._run, args=(setup, self._cancelled),
+                                            name=f"compare-{self.session.id}", daemon=True)
+            self._set(running=True, progress=None, waiting=None, message=None)
+            self._thread.start()
 
-@dataclass(frozen=True)
-class Setup:
-    """One comparison request, validated against the browser's bounds."""
+    def cancel(self) -> None:
+        """Stop after the runs in progress; the complete replicates are kept."""
+        self._cancelled.set()
 
-    strategies: list[Strategy]
-    neighbourhood: str = "Typical mixed area"
-    n_residents: int = Params().n_residents
-    days: int = 365
-    replicates: int = 3
-    seed: int = 0
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the running comparison to end."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
-    def __post_init__(self) -> None:
-        if not self.strategies:
-            raise ParameterError("strategies: choose at least one strategy to compare")
-        if self.neighbourhood not in NEIGHBOURHOODS:
-            raise ParameterError(f"neighbourhood={self.neighbourhood!r}: expected one of {', '.join(NEIGHBOURHOODS)}")
-        control("n_residents").check(self.n_residents)
-        check_whole("horizon (days)", self.days, *HORIZON_DAYS)
-        check_whole("replicates", self.replicates, *REPLICATES)
-        check_whole("seed", self.seed, 0, SEED_MAX)
-        if len(self.with_baseline()) * self.replicates > MAX_RUNS:
-            raise ParameterError(f"strategies x replicates = {len(self.with_baseline())} x {self.replicates}: "
-                                 f"at most {MAX_RUNS} runs per comparison")
+    def _set(self, **changes: Any) -> None:
+        self._state = replace(self._state, **changes)
+        self._publish(self._state)
 
-    def with_baseline(self) -> list[Strategy]:
-        """The strategies, with doing nothing first (needed for crimes prevented)."""
-        others = [s for s in self.strategies if s.name != BASELINE]
-        return [Strategy(BASELINE), *others]
-
-    def params(self, strategy: Strategy) -> Params:
-        """Parameters of one strategy in this neighbourhood."""
-        return Params().replace(**NEIGHBOURHOODS[self.neighbourhood], n_residents=self.n_residents,
-                                **strategy.overrides)
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Per-run outcomes and the summary table of one comparison."""
-
-    setup: Setup
-    runs: pd.DataFrame
-    table: pd.DataFrame
+    def _run(self, setup: Setup, cancelled: threading.Event) -> None:
+        try:
+            def waiting(ahead: int) -> None:
+                self._set(waiting=ahead)
+            with workers.COMPARISONS.job(self.session.id, cancelled, on_wait=waiting) as pool:
+                self._set(waiting=None)
+                result = run_comparison(setup, pool, lambda p: self._set(progress=p), cancelled, 2 * CORES)
+            self._set(running=False, result=result, message=None)
+        except (Cancelled, PoolBusy) as err:
+            self._set(running=False, message=str(err).capitalize() + ".")
+        except ParameterError as err:
+            message = "Cancelled before two replicates were complete." if cancelled.is_set() else str(err)
+            self._set(running=False, message=message)
+        except Exception as err:  # noqa: BLE001 - one line for the user, the traceback in the log
+            log.exception("session %s: comparison failed", self.session.id)
+            self._set(running=False, message=f"Sorry, the comparison failed ({type(err).__name__}). "
+                                             "Please try again.")
 
 
-def run_comparison(setup: Setup, on_progress: Callable[[float], None] = lambda _: None) -> Comparison:
-    """Run every strategy on the same replicate seeds; ``on_progress`` gets the percent done."""
-    strategies = setup.with_baseline()
-    seeds = replicate_seeds(setup.seed, setup.replicates)
-    rows = []
-    for i, strategy in enumerate(strategies):
-        params = setup.params(strategy)
-        for rep, seed in enumerate(seeds):
-            model = CommunityModel(params, rng=seed)
-            model.run_for(setup.days)
-            rows.append(summarise(area_series(model.results())).assign(strategy=strategy.name, replicate=rep,
-                                                                       seed=seed))
-            on_progress(100 * (i * len(seeds) + rep + 1) / (len(strategies) * len(seeds)))
-    runs = pd.concat(rows, ignore_index=True)
-    runs = paired_prevention(runs, "strategy", BASELINE).rename(columns={
-        "collective_efficacy_change": "ce_change", "completed_total": "completed", "cost_gbp_total": "cost_gbp"})
-    runs["prevented_per_1000"] = runs["prevented"] / (runs["cost_gbp"] / 1000).where(runs["cost_gbp"] > 0)
-    return Comparison(setup, runs, summary_table(runs, [s.name for s in strategies]))
+# ---------------------------------------------------------------- per-session page state
+mode = solara.reactive(MODES[0])
+chosen = solara.reactive(["broadcast", "listening_led", "neighbourhood_watch", "target_hardening"])
+budget = solara.reactive(100_000)
+shares = solara.reactive([0, 50, 100])
+approach = solara.reactive("listening")
+neighbourhood = solara.reactive(next(iter(NEIGHBOURHOODS)))
+households = solara.reactive(Params().n_residents)
+days = solara.reactive(365)
+precision = solara.reactive("Standard")
+seed = solara.reactive("0")
+form_error = solara.reactive("")
+job_state = solara.reactive(JobState())
 
 
-def summary_table(runs: pd.DataFrame, order: list[str]) -> pd.DataFrame:
-    """Mean and 95% t-interval (``_low``, ``_high``) of each outcome per strategy."""
-    table = comparison_table(runs, "strategy", order, tuple(OUTCOMES))
-    for col in OUTCOMES:
-        half = table.pop(f"{col}_ci95")
-        table[f"{col}_low"], table[f"{col}_high"] = table[col] - half, table[col] + half
-    return table[["strategy", *(c for col in OUTCOMES for c in (col, f"{col}_low", f"{col}_high"))]]
+def job(session: sessions.Session) -> ComparisonJob:
+    """The session's comparison runner (cancelled when the tab goes)."""
+    def make() -> ComparisonJob:
+        new = ComparisonJob(session, lambda state: session.publish(lambda: job_state.set(state)))
+        session.on_close(new.cancel)
+        return new
+    return session.part("comparison", make)
 
 
-def draw_comparison(result: Comparison) -> Figure:
-    """Box plots with every replicate as a dot: collective efficacy change, crime, crimes prevented per £1,000."""
-    order = list(result.table["strategy"])
-    fig = Figure(figsize=(13, 4.6), dpi=80, layout="constrained")
-    axes = fig.subplots(1, 3)
-    rng = np.random.default_rng(0)
-    for ax, col in zip(axes, ("ce_change", "completed", "prevented_per_1000")):
-        shown = [name for name in order if result.runs.loc[result.runs["strategy"] == name, col].notna().any()]
-        values = [result.runs.loc[result.runs["strategy"] == name, col].dropna().to_numpy() for name in shown]
-        if values:
-            ax.boxplot(values, orientation="horizontal", widths=0.5, showfliers=False)
-            for y, v in enumerate(values, start=1):
-                ax.scatter(v, y + rng.uniform(-0.12, 0.12, len(v)), s=14, color="#0072B2", alpha=0.7, zorder=3)
-        ax.set_yticks(range(1, len(shown) + 1), [textwrap.fill(name, 22) for name in shown], fontsize=8)
-        ax.set_title(OUTCOMES[col], fontsize=10)
-        ax.invert_yaxis()
-    axes[2].axvline(0, color="#999999", linewidth=0.8)
-    s = result.setup
-    fig.suptitle(f"{s.neighbourhood}, {s.n_residents:,} households, {s.days} days, {s.replicates} replicates "
-                 "(box = middle half of runs, dots = single runs)", fontsize=10)
-    return fig
+def checked(setter: Callable[[Any], None], check: Callable[[Any], Any]) -> Callable[[Any], None]:
+    """An input handler that stores ``check(value)``, or shows why the value is refused (forged ones too)."""
+    def handle(value: Any) -> None:
+        try:
+            setter(check(value))
+        except ParameterError as err:
+            form_error.set(str(err))
+            return
+        form_error.set("")
+    return handle
 
 
-def describe(strategy: Strategy) -> str:
-    """One line saying what a strategy does."""
-    if strategy.name in scenario_names():
-        return load_scenario(strategy.name).description
-    o = strategy.overrides
-    return (f"{o['n_organisers']} {o['organising']} organisers and £{o['hardening_budget_gbp']:,.0f} a year "
-            "on locks, lighting and gates.")
+def one_of(name: str, allowed: Any) -> Callable[[Any], Any]:
+    """A check that ``value`` is one of ``allowed``."""
+    def check(value: Any) -> Any:
+        if not isinstance(value, str) or value not in allowed:
+            raise ParameterError(f"{name}={value!r}: expected one of {', '.join(map(str, allowed))}")
+        return value
+    return check
 
 
-def table_markdown(table: pd.DataFrame) -> str:
-    """The summary table as Markdown: mean and 95% interval for every outcome."""
-    formats = {"ce_change": "{:+.3f}", "completed": "{:,.1f}", "prevented": "{:,.1f}", "cost_gbp": "£{:,.0f}",
-               "prevented_per_1000": "{:.3f}"}
-    lines = ["| Strategy | " + " | ".join(OUTCOMES.values()) + " |", "|---" * (len(OUTCOMES) + 1) + "|"]
-    for _, row in table.iterrows():
-        cells = []
-        for col, fmt in formats.items():
-            if np.isnan(row[col]):
-                cells.append("–")
-                continue
-            low, high = row[f"{col}_low"], row[f"{col}_high"]
-            interval = "" if np.isnan(low) or np.isclose(low, high) else (
-                f" ({fmt.format(low)} to {fmt.format(high)})")
-            cells.append(fmt.format(row[col]) + interval)
-        lines.append(f"| {row['strategy']} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def whole(name: str, lo: int, hi: int) -> Callable[[Any], int]:
+    """A check for a whole number in [lo, hi]."""
+    def check(value: Any) -> int:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return check_whole(name, value, lo, hi)
+    return check
 
 
-EXPLANATION = """
-Each strategy is simulated several times (*replicates*) on the same starting neighbourhoods, because
-chance matters: who happens to be home, which targets offenders pick. Table cells show the **average**
-and, in brackets, the **95% interval** for that average. **Crimes prevented** compares each run with
-the same neighbourhood left alone (the baseline). **Collective efficacy** is the simulated survey score
-(1-5) of trust between neighbours and their willingness to act together; the change is end minus start.
-"""
+def toggled(values: list, value: Any, on: Any) -> list:
+    """``values`` with ``value`` added (``on`` true) or removed; ParameterError for a non-boolean."""
+    if not isinstance(on, bool):
+        raise ParameterError(f"checkbox={on!r}: expected true or false")
+    return sorted(set(values) | {value}) if on else [x for x in values if x != value]
+
+
+def build_setup() -> Setup:
+    """The request from the inputs, validated (ParameterError naming the field)."""
+    strategies = (scenario_strategies(chosen.value) if mode.value == MODES[0] else
+                  budget_strategies(budget.value, shares.value, approach.value))
+    return Setup(strategies, neighbourhood.value, households.value, days.value, precision.value,
+                 check_whole("seed", seed.value, 0, SEED_MAX))
 
 
 @solara.component
 def ExplorerPage() -> None:
-    """Inputs in the sidebar; runs in a background thread with progress; figure, table and downloads."""
-    mode = solara.use_reactive("Shipped strategies")
-    chosen = solara.use_reactive([BASELINE, "listening_led", "target_hardening"])
-    budget = solara.use_reactive(100_000)
-    shares = solara.use_reactive(["0%", "50%", "100%"])
-    organising = solara.use_reactive("listening")
-    neighbourhood = solara.use_reactive(next(iter(NEIGHBOURHOODS)))
-    households = solara.use_reactive(Params().n_residents)
-    days = solara.use_reactive(365)
-    replicates = solara.use_reactive(3)
-    seed = solara.use_reactive("0")
-    error = solara.use_reactive(None)
+    """Inputs on the left, answers on the right (a friendly message if it fails to draw)."""
+    Guarded(Explorer)
 
-    def build_setup() -> Setup:
-        strategies = (scenario_strategies(chosen.value) if mode.value == "Shipped strategies" else
-                      budget_strategies(budget.value, [int(s.rstrip("%")) for s in shares.value], organising.value))
-        return Setup(strategies, neighbourhood.value, households.value, days.value, replicates.value,
-                     check_whole("seed", seed.value, 0, SEED_MAX))
 
-    def compute() -> Comparison | None:
-        try:
-            setup = build_setup()
-        except ParameterError as err:
-            error.set(str(err))
-            return None
-        error.set(None)
+@solara.component
+def Explorer() -> None:
+    """This tab's explorer."""
+    session = sessions.current()
+    if session is None:
+        ServerBusy("the explorer")
+        return
+    runner = job(session)
+    with solara.Div(classes=["ss-explorer"]):
+        solara.Style(CSS)
+        Inputs(runner)
+        Answers(runner)
 
-        def on_progress(percent: float) -> None:
-            task.progress = percent
-        return run_comparison(setup, on_progress)
 
-    task = solara.lab.use_task(compute, dependencies=None)
-    n_residents = control("n_residents")
+def run(runner: ComparisonJob) -> None:
+    """Validate the inputs and start the comparison."""
+    try:
+        setup = build_setup()
+    except ParameterError as err:
+        form_error.set(str(err))
+        return
+    form_error.set("")
+    runner.start(setup)
 
-    with solara.Sidebar():
-        with solara.Card("What to compare"):
-            solara.ToggleButtonsSingle(value=mode, values=["Shipped strategies", "Budget split"])
-            if mode.value == "Shipped strategies":
-                solara.SelectMultiple("Strategies", values=chosen, all_values=scenario_names())
-            else:
-                solara.SliderInt("Budget per year (£)", value=budget, min=BUDGET_GBP[0], max=BUDGET_GBP[1],
-                                 step=25_000)
-                solara.SelectMultiple("Share of budget for organisers", values=shares,
-                                      all_values=[f"{s}%" for s in ORGANISER_SHARES])
-                solara.Select("Organisers' approach", value=organising, values=["listening", "broadcast"])
-        with solara.Card("Where and how long"):
-            solara.Select("Neighbourhood type", value=neighbourhood, values=list(NEIGHBOURHOODS))
-            solara.SliderInt("Households", value=households, min=int(n_residents.lo), max=int(n_residents.hi),
-                             step=int(n_residents.step))
-            solara.SliderInt("Horizon (days)", value=days, min=HORIZON_DAYS[0], max=HORIZON_DAYS[1], step=5)
-            solara.SliderInt("Replicates per strategy", value=replicates, min=REPLICATES[0], max=REPLICATES[1])
-            solara.InputText("Random seed", value=seed)
-        runs = (len(chosen.value) + (BASELINE not in chosen.value) if mode.value == "Shipped strategies"
-                else len(shares.value) + 1) * replicates.value
-        solara.Markdown(f"{households.value:,} households, {days.value} days, {replicates.value} replicates: "
-                        f"{runs} runs (the baseline is always included).")
-        solara.Button("Run comparison", color="primary", on_click=task, disabled=task.pending)
 
-    solara.Markdown("## Which strategy works, and for how much?")
-    solara.Markdown(EXPLANATION)
-    if task.pending:
-        solara.Text(f"Running... {task.progress or 0:.0f}% done")
-        solara.ProgressLinear(task.progress or True)
-    if error.value:
-        solara.Error(error.value)
-    if task.finished and task.value is not None:
-        Results(task.value)
+@solara.component
+def Inputs(runner: ComparisonJob) -> None:
+    """What to compare, where, for how long and how precisely; Run and Cancel always in view below."""
+    state = job_state.value
+    with solara.Div(classes=["ss-inputs"], attributes={"role": "form", "aria-label": "Comparison settings"}):
+        with solara.Div(classes=["ss-inputs-scroll"]):
+            Fields()
+        with solara.Div(classes=["ss-inputs-foot"]):
+            solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML=html.escape(size_line()))
+            if form_error.value:
+                solara.Error(form_error.value, dense=True)
+            with solara.Row():
+                solara.Button("Run comparison", color="primary", on_click=lambda: run(runner), disabled=state.running)
+                if state.running:
+                    solara.Button("Cancel", outlined=True, on_click=runner.cancel)
+
+
+@solara.component
+def Fields() -> None:
+    """The inputs themselves (scrolling above the always-visible Run button)."""
+    solara.HTML(tag="h2", unsafe_innerHTML="What to compare", classes=["ss-h2"])
+    solara.v.BtnToggle(v_model=mode.value, on_v_model=checked(mode.set, one_of("mode", MODES)), mandatory=True,
+                       children=[solara.v.Btn(children=[m], value=m, small=True) for m in MODES])
+    if mode.value == MODES[0]:
+        solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML="Each is compared with doing nothing.")
+        for strategy in scenario_strategies([n for n in scenario_names() if n != BASELINE]):
+            solara.Checkbox(label=strategy.title, value=strategy.key in chosen.value,
+                            on_value=checked(chosen.set, lambda on, key=strategy.key: toggled(chosen.value, key, on)))
+    else:
+        LabelledSlider("Budget a year", budget.value, f"£{budget.value:,.0f}", *BUDGET_GBP, 25_000,
+                       on_value=checked(budget.set, whole("budget", *BUDGET_GBP)))
+        solara.HTML(tag="div", classes=["ss-hint"], unsafe_innerHTML="Share spent on organisers (rest: hardening):")
+        with solara.Row(gap="0px", style={"flex-wrap": "wrap"}):
+            for share in ORGANISER_SHARES:
+                solara.Checkbox(label=f"{share}%", value=share in shares.value,
+                                on_value=checked(shares.set, lambda on, s=share: toggled(shares.value, s, on)))
+        solara.v.Select(label="Organisers' approach", v_model=approach.value, dense=True, outlined=True,
+                        hide_details=True, items=[{"text": t, "value": k} for k, t in APPROACHES.items()],
+                        on_v_model=checked(approach.set, one_of("approach", tuple(APPROACHES))), class_="ss-field")
+    solara.HTML(tag="h2", unsafe_innerHTML="Where, how long, how sure", classes=["ss-h2"])
+    solara.v.Select(label="Neighbourhood type", v_model=neighbourhood.value, items=list(NEIGHBOURHOODS), dense=True,
+                    outlined=True, hide_details=True, class_="ss-field",
+                    on_v_model=checked(neighbourhood.set, one_of("neighbourhood", tuple(NEIGHBOURHOODS))))
+    size = control("n_residents")
+    LabelledSlider("Households", households.value, f"{households.value:,}", size.lo, size.hi, size.step,
+                   on_value=checked(households.set, size.check))
+    LabelledSlider("Time simulated", days.value, years_text(days.value), *HORIZON_DAYS, 5,
+                   on_value=checked(days.set, whole("horizon (days)", *HORIZON_DAYS)))
+    solara.v.Select(label="Precision", v_model=precision.value, dense=True, outlined=True, hide_details=True,
+                    class_="ss-field", on_v_model=checked(precision.set, one_of("precision", tuple(PRECISION))),
+                    items=[{"text": f"{k}: ±{100 * share:g}% of the area's crime, ≤ {cap} replicates", "value": k}
+                           for k, (share, cap) in PRECISION.items()])
+    solara.v.TextField(label="Random seed (whole number)", v_model=seed.value, on_v_model=seed.set, dense=True,
+                       outlined=True, hide_details=True, class_="ss-field")
+
+
+def years_text(n: int) -> str:
+    """``n`` days in words ("365 days (1 year)")."""
+    return f"{n:,} days ({n / 365:.1f} years)" if n % 365 else f"{n:,} days ({n // 365} year{'s' * (n > 365)})"
+
+
+def size_line() -> str:
+    """How big the request is and, roughly, how long it can take."""
+    count = (len(set(chosen.value) - {BASELINE}) if mode.value == MODES[0] else len(shares.value)) + 1
+    if count == 1:
+        return "Choose at least one strategy to compare with doing nothing."
+    cap = PRECISION.get(precision.value, (0, 0))[1]
+    seconds = count * cap * households.value * days.value * SECONDS_PER_HOUSEHOLD_DAY / CORES
+    return (f"{count} strategies with doing nothing, up to {cap} replicates each: at most {count * cap} runs, "
+            f"roughly {max(1, round(seconds / 60))} min at most on this server when idle (it usually stops earlier).")
+
+
+@solara.component
+def Answers(runner: ComparisonJob) -> None:
+    """Progress, message, then the last comparison's verdicts, figure, table and downloads."""
+    state = job_state.value
+    with solara.Div(classes=["ss-results"]):
+        solara.HTML(tag="h1", unsafe_innerHTML="Which strategy prevents crime, and for how much?", classes=["ss-h1"])
+        if state.running:
+            ProgressCard(state)
+        if state.message:
+            solara.Warning(state.message)
+        if state.result is None:
+            Prose(INTRO)
+        else:
+            Results(state.result)
+
+
+@solara.component
+def ProgressCard(state: JobState) -> None:
+    """Queue position, or runs done, replicates, precision so far and time left."""
+    p = state.progress
+    if state.waiting is not None:
+        text = f"Waiting for the server: {state.waiting} comparison(s) ahead of yours."
+    elif p is None:
+        text = "Starting the simulations..."
+    else:
+        left = "" if p.seconds_left is None else f", at most about {duration(p.seconds_left)} left"
+        sure = ("" if p.half_width is None else
+                f" Crimes prevented known within ±{p.half_width:.1f} a year so far (aiming for ±{p.target:.1f}).")
+        text = f"{p.runs_done} of at most {p.max_runs} runs ({p.replicates} complete replicates){left}.{sure}"
+    with solara.Div(classes=["ss-progress"], attributes={"role": "status", "aria-live": "polite"}):
+        solara.HTML(tag="div", unsafe_innerHTML=html.escape(text))
+        solara.ProgressLinear(p.percent if p else True)
+
+
+def duration(seconds: float) -> str:
+    """``seconds`` in words, rounded."""
+    return f"{math.ceil(seconds)} s" if seconds < 90 else f"{math.ceil(seconds / 60)} min"
 
 
 @solara.component
 def Results(result: Comparison) -> None:
-    """Figure, table and CSV/PNG downloads of one comparison."""
-    png = solara.use_memo(lambda: figure_png(draw_comparison(result)), [result])
-    solara.Image(png)
-    solara.Markdown(table_markdown(result.table))
-    solara.Markdown("\n".join(f"* **{s.name}**: {describe(s)}" for s in result.setup.with_baseline()))
-    with solara.Row():
-        solara.FileDownload(result.table.to_csv(index=False), filename="strategy_comparison.csv",
-                            label="Download table (CSV)")
-        solara.FileDownload(result.runs.to_csv(index=False), filename="strategy_runs.csv",
-                            label="Download every run (CSV)")
-        solara.FileDownload(png, filename="strategy_comparison.png", label="Download figure (PNG)",
-                            mime_type="image/png")
+    """Verdicts, figure, table, downloads and what each strategy is."""
+    fig = solara.use_memo(lambda: draw_comparison(result), [result])
+    screen = solara.use_memo(lambda: figure_png(fig), [fig])
+    solara.Info(result.stopped)
+    for _, row in result.table.iterrows():
+        if row["strategy"] == BASELINE:
+            continue
+        with solara.Div(classes=["ss-verdict"]):
+            solara.HTML(tag="div", classes=["ss-verdict-title"], unsafe_innerHTML=html.escape(row["title"]))
+            solara.HTML(tag="div", classes=["ss-verdict-main"], unsafe_innerHTML=html.escape(row["verdict"]))
+            solara.HTML(tag="div", unsafe_innerHTML=html.escape(f"{row['ce_verdict']} {money_line(row)}"))
+    solara.HTML(tag="img", classes=["ss-figure"],
+                attributes={"src": "data:image/png;base64," + base64.b64encode(screen).decode(),
+                            "alt": figure_text(result)})
+    solara.HTML(tag="div", unsafe_innerHTML=table_html(result.table))
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        solara.FileDownload(lambda: readable_csv(result.table, SUMMARY_COLUMNS), filename="strategy_summary.csv",
+                            label="Summary (CSV)")
+        solara.FileDownload(lambda: readable_csv(result.runs, RUN_COLUMNS), filename="strategy_runs.csv",
+                            label="Every run (CSV)")
+        solara.FileDownload(lambda: settings_csv(result), filename="strategy_settings.csv", label="Settings (CSV)")
+        solara.FileDownload(lambda: figure_png(fig, PRINT_DPI), filename="strategy_comparison.png",
+                            label="Figure (PNG, print quality)", mime_type="image/png")
+    Prose("\n".join(f"* **{s.title}**: {s.description}" for s in result.setup.with_baseline()))
+    Prose(EXPLANATION)
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """The summary as an HTML table: averages with 95% ranges, in plain words."""
+    def cell(row: pd.Series, col: str, fmt: Callable[[float], str]) -> str:
+        mean, low, high = row[col], row[f"{col}_low"], row[f"{col}_high"]
+        if math.isnan(mean):
+            return "–"
+        if not math.isfinite(low) or low == high:
+            return fmt(mean)
+        return f"{fmt(mean)} <small>({fmt(low)} to {fmt(high)})</small>"
+
+    def crimes(x: float) -> str:
+        return f"{x:,.1f}"
+
+
+    header = ("<tr><th scope='col'>Strategy</th><th scope='col'>Crimes a year</th>"
+              "<th scope='col'>Crimes prevented a year</th><th scope='col'>Collective efficacy gained (1-5)</th>"
+              "<th scope='col'>Cost a year</th><th scope='col'>£ per crime prevented</th>"
+              f"<th scope='col'>Cost of crime avoided a year ({PRICE_YEAR} £)</th></tr>")
+    rows = []
+    for _, row in table.iterrows():
+        base = row["strategy"] == BASELINE
+        rows.append(f"<tr><th scope='row'>{html.escape(row['title'])}</th>"
+                    f"<td>{cell(row, 'completed', crimes)}</td>"
+                    f"<td>{'–' if base else cell(row, 'prevented', crimes)}</td>"
+                    f"<td>{'–' if base else cell(row, 'ce_gain', signed)}</td>"
+                    f"<td>£{row['cost_gbp']:,.0f}</td>"
+                    f"<td>{'–' if base else cell(row, 'gbp_per_prevented', pounds)}</td>"
+                    f"<td>{'–' if base else cell(row, 'avoided_gbp', pounds)}</td></tr>")
+    return ("<table class='ss-table'><caption>Averages over paired replicates, with 95% ranges in brackets."
+            f"</caption><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+INTRO = """
+Choose strategies (or a budget split) on the left and press **Run comparison**. Each strategy is simulated
+many times, each time on the same neighbourhood and luck as *doing nothing*, until the number of crimes it
+prevents is known precisely enough. You then get a plain verdict per strategy, a figure, a table and
+downloads (CSV with readable headings, a settings sheet, and a print-quality figure).
+"""
+
+EXPLANATION = """
+**How to read this.** Every strategy is run on the same simulated neighbourhoods and luck (seeds) as doing
+nothing, so *crimes prevented* is the difference within each pair. The figure shows the average and a **95%
+interval**: if the interval does not include zero, the difference is detectable and the verdict says
+"prevents about N crimes a year"; otherwise it says "no detectable difference". **Collective efficacy** is
+the simulated survey score (1-5) of trust between neighbours and their willingness to act together; the gain
+is the strategy's change minus doing nothing's. **£ per crime prevented** divides the yearly cost by the crimes
+prevented and is only given when prevention is detectable. The **cost of crime avoided** values each crime
+prevented at the Home Office's economic and social cost of its type (Heeks et al. 2018, 2015/16 prices:
+domestic burglary £5,930, robbery £11,320, ...), paired by seed like crimes prevented.
+"""
+
+CSS = """
+.ss-explorer { box-sizing: border-box; display: flex; gap: 16px; height: 100%; min-height: 0;
+  padding: 8px 12px 0 12px; }
+.ss-inputs { flex: 0 0 340px; display: flex; flex-direction: column; min-height: 0; }
+.ss-inputs-scroll { flex: 1 1 auto; overflow-y: auto; padding-right: 8px; min-height: 0; }
+.ss-inputs-foot { flex: 0 0 auto; border-top: 1px solid #ddd; padding: 6px 8px 8px 0; }
+.ss-inputs .v-input--checkbox { margin-top: 0 !important; padding-top: 0 !important; }
+.ss-inputs .v-input--checkbox .v-messages { display: none; }
+.ss-inputs .v-input--checkbox .v-input__slot { margin-bottom: 2px; }
+.ss-inputs .v-input--checkbox .v-label { font-size: 15px; color: #222; }
+.ss-field { margin: 8px 0 10px 0 !important; }
+.ss-results { flex: 1 1 auto; min-width: 0; overflow-y: auto; padding-right: 8px; font-size: 15px; }
+.ss-h1 { font-size: 22px; margin: 4px 0 10px 0; }
+.ss-h2 { font-size: 18px; margin: 10px 0 6px 0; }
+.ss-progress { margin: 0 0 12px 0; font-size: 16px; }
+.ss-verdict { border-left: 5px solid #0072B2; padding: 4px 12px; margin: 0 0 10px 0; background: #f5f8fb; }
+.ss-verdict-title { font-weight: bold; font-size: 16px; }
+.ss-verdict-main { font-size: 19px; }
+.ss-figure { max-width: 100%; height: auto; margin: 8px 0; }
+.ss-table { border-collapse: collapse; margin: 8px 0 12px 0; font-size: 15px; }
+.ss-table th, .ss-table td { border-bottom: 1px solid #ddd; padding: 4px 10px; text-align: right; }
+.ss-table th[scope=row], .ss-table th[scope=col]:first-child { text-align: left; }
+.ss-table caption { caption-side: bottom; text-align: left; font-size: 13px; color: #555; }
+"""

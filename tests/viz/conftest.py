@@ -1,4 +1,4 @@
-"""Browser-test set-up: Debian chromium for Playwright, and a live `solara run viz/app.py` server."""
+"""Test set-up: Solara sessions for headless page tests, stand-in workers, Debian chromium and a live server."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -18,6 +20,64 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[2]
+
+
+class ThreadWorkers:
+    """Stands in for :class:`viz.workers.PinnedWorkers` in one thread of this process (same calls)."""
+
+    def __init__(self, fail: Callable[[str], Exception | None] = lambda kind: None) -> None:
+        self.executor = ThreadPoolExecutor(1)
+        self.fail = fail
+        self.released: list[str] = []
+
+    def submit(self, session: str, fn: Callable[..., Any], *args: Any) -> Future:
+        def call() -> Any:
+            error = self.fail(fn.__name__)
+            if error is not None:
+                raise error
+            return fn(*args)
+        return self.executor.submit(call)
+
+    def release(self, session: str, fn: Callable[..., Any] | None = None, *args: Any) -> None:
+        self.released.append(session)
+        if fn is not None:
+            self.executor.submit(fn, *args)
+
+
+@pytest.fixture
+def kernel(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A fresh, connected Solara kernel context (so a fresh browser session) with demos run in a thread here."""
+    from solara.server import kernel as solara_kernel
+    from solara.server import kernel_context
+
+    from viz import sessions, workers
+
+    monkeypatch.setattr(workers, "DEMOS", ThreadWorkers())
+    context = kernel_context.VirtualKernelContext(id=f"test-{uuid.uuid4()}", kernel=solara_kernel.Kernel(),
+                                                  session_id="test")
+    context.page_status["page"] = kernel_context.PageStatus.CONNECTED
+    with context:
+        yield context
+    session = sessions._SESSIONS.get(context.id)
+    if session is not None:
+        session.close()
+
+
+def texts(rc: Any) -> str:
+    """All text a headless-rendered page shows (its HTML pieces and alerts)."""
+    import ipyvuetify as v
+    import solara.widgets
+
+    html = [w.unsafe_innerHTML or "" for w in rc.find(solara.widgets.HTML).widgets]
+    return " ".join(html + [str(w.children) for w in rc.find(v.Alert).widgets])
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Wait for ``condition`` (polling), failing after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
@@ -47,14 +107,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Server:
+    """A running ``solara run viz/app.py``: its base URL and its log (stderr, app lines at DEBUG)."""
+
+    def __init__(self, url: str, log: Path) -> None:
+        self.url, self.log = url, log
+
+    def log_text(self) -> str:
+        """The server's log so far."""
+        return self.log.read_text(errors="replace")
+
+
 @pytest.fixture(scope="session")
-def viz_server() -> Iterator[str]:
-    """Base URL of `solara run viz/app.py` started for the test session (always stopped afterwards)."""
+def viz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`solara run viz/app.py` on a free loopback port for the test session (always stopped afterwards)."""
     port = _free_port()
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
-    server = subprocess.Popen([sys.executable, "-m", "solara", "run", "viz/app.py", "--host", "127.0.0.1",
-                               "--port", str(port), "--no-open", "--production"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = tmp_path_factory.mktemp("viz_server") / "server.log"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SAFERSTREETS_VIZ_LOG_LEVEL": "DEBUG",
+           "SAFERSTREETS_CULL_TIMEOUT": "10s", "SAFERSTREETS_VIZ_IDLE_SECONDS": "5"}
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "solara", "run", "viz/app.py", "--host", "127.0.0.1",
+                                   "--port", str(port), "--no-open", "--production"],
+                                  cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -64,9 +138,9 @@ def viz_server() -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("solara server did not start") from None
+                    raise RuntimeError("solara server did not start:\n" + log.read_text()) from None
                 time.sleep(0.3)
-        yield url
+        yield Server(url, log)
     finally:
         server.terminate()
         try:

@@ -1,96 +1,112 @@
-"""Strategy explorer: strategies, bounded requests, paired comparison, table, figure and page."""
+"""Strategy explorer page, rendered headless in a Solara session: checked inputs, runs, verdicts, downloads."""
 
 from __future__ import annotations
 
 import ipyvuetify as v
-import ipywidgets
-import numpy as np
 import pytest
 import solara
+import solara.widgets
+from conftest import texts, wait_until
 
-from simulation.params import ParameterError, Params
-from viz.explorer import (BASELINE, ExplorerPage, Results, Setup, budget_strategies, describe, draw_comparison,
-                          run_comparison, scenario_strategies, table_markdown)
-
-
-def test_budget_split_buys_whole_organisers_and_hardens_with_the_rest() -> None:
-    cost = Params().organiser_cost_gbp
-    none, half, full = budget_strategies(100_000, [0, 50, 100])
-    assert none.overrides == {"organising": "none", "n_organisers": 0, "hardening_budget_gbp": 100_000}
-    assert half.overrides["n_organisers"] == round(50_000 / cost)
-    assert half.overrides["hardening_budget_gbp"] == 100_000 - half.overrides["n_organisers"] * cost
-    assert full.overrides == {"organising": "listening", "n_organisers": 4, "hardening_budget_gbp": 0}
-    assert "4 listening organisers" in describe(full)
+from viz import explorer, sessions, workers
+from viz.explorer import ExplorerPage
+from viz.workers import BatchPool
 
 
-def test_scenarios_become_strategies() -> None:
-    listening, = scenario_strategies(["listening_led"])
-    assert listening.overrides == {"organising": "listening", "n_organisers": 4}
+def small_request(rc) -> None:
+    """One strategy, a small deprived area, four months, quick precision."""
+    for title in ("Broadcast consultation", "Target hardening", "Neighbourhood Watch (police-led)"):
+        rc.find(v.Checkbox, label=title).widget.v_model = False
+    rc.find(v.Select, label="Neighbourhood type").widget.v_model = "Deprived area with low trust"
+    rc.find(v.Slider, label="Households").widget.v_model = 600
+    rc.find(v.Slider, label="Time simulated").widget.v_model = 120
+    rc.find(v.Select, label="Precision").widget.v_model = "Quick look"
 
 
-@pytest.mark.parametrize("bad, field", [({"days": 5000}, "horizon"), ({"replicates": 1}, "replicates"),
-                                         ({"replicates": 200}, "replicates"), ({"n_residents": 10**6}, "n_residents"),
-                                         ({"neighbourhood": "Mars"}, "neighbourhood"), ({"seed": -1}, "seed"),
-                                         ({"strategies": []}, "strategies")])
-def test_requests_are_bounded(bad: dict, field: str) -> None:
-    kwargs = {"strategies": scenario_strategies(["listening_led"]), **bad}
-    with pytest.raises(ParameterError, match=field):
-        Setup(**kwargs)
-
-
-def test_comparison_is_paired_and_reports_progress() -> None:
-    setup = Setup(scenario_strategies(["listening_led", "target_hardening"]), n_residents=400, days=90,
-                  replicates=2, seed=5)
-    progress: list[float] = []
-    result = run_comparison(setup, progress.append)
-    assert progress == pytest.approx([100 * i / 6 for i in range(1, 7)])
-    runs = result.runs
-    assert list(result.table["strategy"]) == [BASELINE, "listening_led", "target_hardening"]
-    assert runs.groupby("strategy")["seed"].apply(tuple).nunique() == 1        # same seeds for every strategy
-    base = runs[runs["strategy"] == BASELINE]
-    assert (base["prevented"] == 0).all() and base["prevented_per_1000"].isna().all()
-    other = runs[runs["strategy"] != BASELINE]
-    assert (other["cost_gbp"] > 0).all()
-    assert np.allclose(other["prevented_per_1000"], other["prevented"] / other["cost_gbp"] * 1000)
-    row = result.table.set_index("strategy").loc["listening_led"]
-    assert row["ce_change_low"] <= row["ce_change"] <= row["ce_change_high"]
-    assert row["completed"] == pytest.approx(runs.loc[runs["strategy"] == "listening_led", "completed"].mean())
-    markdown = table_markdown(result.table)
-    assert markdown.count("\n") == 4 and "| listening_led |" in markdown and " to " in markdown
-    titles = [ax.get_title() for ax in draw_comparison(result).axes]
-    assert titles == ["Change in collective efficacy (1-5 scale)", "Crimes completed", "Crimes prevented per £1,000"]
-    _, rc = solara.render(Results(result), handle_error=False)
-    assert len(rc.find(v.Btn)) == 3                                            # CSV, CSV, PNG downloads
+@pytest.fixture
+def pool(monkeypatch):
+    """A one-process comparison pool of its own."""
+    mine = BatchPool(workers=1, idle_seconds=1)
+    monkeypatch.setattr(workers, "COMPARISONS", mine)
+    return mine
 
 
 @solara.component
-def InLayout() -> None:
-    """The page inside an app layout (so the sidebar is rendered)."""
-    with solara.AppLayout():
+def Tabs(page: solara.Reactive[str]) -> None:
+    """The explorer or another page, like the header tabs."""
+    if page.value == "explorer":
         ExplorerPage()
+    else:
+        solara.Text("trainer")
 
 
-def test_page_runs_a_comparison_in_the_background() -> None:
-    _, rc = solara.render(InLayout(), handle_error=False)
-    sliders = {w.label: w for w in rc.find(v.Slider).widgets}
-    assert set(sliders) == {"Households", "Horizon (days)", "Replicates per strategy"}
-    assert sliders["Households"].max == 3000 and sliders["Horizon (days)"].max == 1095
-    sliders["Households"].v_model, sliders["Horizon (days)"].v_model, sliders["Replicates per strategy"].v_model = (
-        300, 90, 2)
-    assert "300 households, 90 days, 2 replicates: 6 runs" in str(rc.find(v.Html).widgets)
+def test_inputs_are_labelled_and_checked_on_the_server(kernel) -> None:
+    _, rc = solara.render(ExplorerPage(), handle_error=False)
+    assert {w.label for w in rc.find(v.Slider).widgets} == {"Households", "Time simulated"}
+    assert "5 strategies with doing nothing, up to 40 replicates each: at most 200 runs" in texts(rc)
+    forged = [(v.Select, "Neighbourhood type", "Mars", "neighbourhood='Mars'"),
+              (v.Select, "Precision", "bogus", "precision='bogus'"),
+              (v.Slider, "Households", 10**9, "n_residents=1000000000"),
+              (v.Slider, "Time simulated", "1e3", "horizon (days)='1e3'"),
+              (v.Checkbox, "Listening-led organising", "yes", "checkbox='yes'")]
+    for kind, label, value, message in forged:
+        rc.find(kind, label=label).widget.v_model = value
+        assert message in explorer.form_error.value
+    assert explorer.neighbourhood.value == "Typical mixed area" and explorer.days.value == 365
+    rc.find(v.BtnToggle).widget.v_model = "Budget split"
+    wait_until(lambda: rc.find(v.Slider, label="Budget a year").widgets)
+    rc.find(v.Slider, label="Budget a year").widget.v_model = 10**12
+    assert "budget=1000000000000" in explorer.form_error.value
+    rc.find(v.Select, label="Organisers' approach").widget.v_model = "shouting"
+    assert "approach='shouting'" in explorer.form_error.value
+    rc.find(v.BtnToggle).widget.v_model = "../etc/passwd"
+    assert "mode='../etc/passwd'" in explorer.form_error.value and explorer.mode.value == "Budget split"
+    rc.find(v.TextField, label="Random seed (whole number)").widget.v_model = "1e3"
     rc.find(v.Btn, children=["Run comparison"]).widget.click()
-    rc.find(ipywidgets.Image).wait_for(timeout=30)
-    templates = [w.get_state().get("template") for w in rc.find(v.VuetifyTemplate).widgets]
-    tables = [t for t in templates if isinstance(t, str) and "<table" in t]
-    assert tables and "<td>listening_led</td>" in tables[0] and "<td>baseline</td>" in tables[0]
-    assert len([w for w in rc.find(v.Btn).widgets if "Download" in str(w.children)]) == 3
+    assert "seed='1e3'" in explorer.form_error.value and not explorer.job_state.value.running
 
 
-def test_page_shows_bad_seed_as_a_message() -> None:
-    _, rc = solara.render(InLayout(), handle_error=False)
-    seed = rc.find(v.TextField, label="Random seed").widget
-    seed.v_model = "abc"
-    seed.fire_event("focusout", None)
+def test_a_comparison_runs_in_the_pool_and_survives_a_tab_switch(kernel, pool) -> None:
+    page = solara.reactive("explorer")
+    _, rc = solara.render(Tabs(page), handle_error=False)
+    small_request(rc)
+    assert "2 strategies with doing nothing, up to 20 replicates each" in texts(rc)
     rc.find(v.Btn, children=["Run comparison"]).widget.click()
-    rc.find(v.Alert).wait_for(timeout=20)
-    assert "seed='abc'" in str(rc.find(v.Alert).widget.children)
+    wait_until(lambda: explorer.job_state.value.running)
+    page.set("trainer")                                        # leave while it runs ...
+    wait_until(lambda: explorer.job_state.value.result is not None, timeout=120)
+    page.set("explorer")                                       # ... and come back to the answer
+    wait_until(lambda: "Listening-led organising" in texts(rc))
+    shown = texts(rc)
+    assert "Doing nothing (baseline)" in shown and "listening_led" not in shown
+    assert any(phrase in shown for phrase in ("Prevents about", "No detectable difference", "more crimes a year"))
+    assert "<table" in shown and "£ per crime prevented" in shown
+    labels = {str(w.children) for w in rc.find(v.Btn).widgets}
+    assert sum("CSV" in label or "PNG" in label for label in labels) == 4
+    images = [w for w in rc.find(solara.widgets.HTML).widgets if w.tag == "img"]
+    assert images and images[0].attributes["alt"].startswith("Comparison of strategies with doing nothing.")
+
+
+def test_cancel_stops_a_comparison(kernel, pool) -> None:
+    _, rc = solara.render(ExplorerPage(), handle_error=False)
+    small_request(rc)
+    rc.find(v.Select, label="Precision").widget.v_model = "Fine"
+    rc.find(v.Btn, children=["Run comparison"]).widget.click()
+    wait_until(lambda: explorer.job_state.value.running and rc.find(v.Btn, children=["Cancel"]).widgets)
+    wait_until(lambda: getattr(explorer.job_state.value.progress, "replicates", 0) >= 2, timeout=120)
+    rc.find(v.Btn, children=["Cancel"]).widget.click()
+    wait_until(lambda: not explorer.job_state.value.running, timeout=60)
+    result = explorer.job_state.value.result
+    assert result is not None and result.stopped.startswith("Cancelled after")
+
+
+def test_closing_the_tab_cancels_its_comparison(kernel, pool) -> None:
+    _, rc = solara.render(ExplorerPage(), handle_error=False)
+    small_request(rc)
+    rc.find(v.Select, label="Precision").widget.v_model = "Fine"
+    rc.find(v.Btn, children=["Run comparison"]).widget.click()
+    wait_until(lambda: explorer.job_state.value.running)
+    runner = sessions.current().parts["comparison"]
+    sessions.current().close()
+    runner.join(60)
+    assert not runner._thread.is_alive()

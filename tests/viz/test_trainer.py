@@ -1,110 +1,119 @@
-"""Trainer demo: model wrapper, drawing and headless rendering of the page."""
+"""Trainer page, rendered headless in a Solara session: toolbar, checked settings, state across tab switches."""
 
 from __future__ import annotations
 
+import json
+
 import ipyvuetify as v
-import ipywidgets
-import numpy as np
+import pytest
 import solara
-from mesa.visualization.utils import update_counter
+from conftest import texts, wait_until
 
-from viz import trainer
-from simulation.state import Stage
-from viz.trainer import (COMPLETED_COLOUR, DEMO_SEED, STAGE_COLOURS, Legend, NeighbourhoodMap, TrainerModel,
-                         TrainerPage, demo_params, draw_map, draw_trends, status)
-
-
-def test_bad_input_gives_a_message_and_the_default_demo() -> None:
-    for bad in ({"rng": "abc"}, {"n_residents": 10**6}, {"organising": "shouting"}):
-        model = TrainerModel(**bad)
-        assert model.input_error and "Showing the default demo" in model.input_error
-        assert model.params == demo_params() and model.seed == DEMO_SEED
-    model = TrainerModel(rng="7", n_residents=300, organising="broadcast")
-    assert model.input_error is None
-    assert (model.seed, model.params.n_residents, model.params.organising) == (7, 300, "broadcast")
+from simulation.params import ParameterError
+from viz import sessions, trainer
+from viz.trainer import DEMO_SEED, TrainerPage, demo_params, settings_from
 
 
-def test_new_ties_come_from_organising_only() -> None:
-    listening = TrainerModel(rng=1, n_residents=400)
-    quiet = TrainerModel(rng=1, n_residents=400, organising="none", n_organisers=0)
-    assert len(listening.new_ties()[0]) == 0
-    listening.run_for(40)
-    quiet.run_for(40)
-    u, v_ = listening.new_ties()
-    assert len(u) > 0 and listening.network.are_tied(u, v_).all()
-    assert not np.isin(u * listening.network.n + v_, listening.initial_ties).any()
-    assert len(quiet.new_ties()[0]) == 0
-    assert status(listening)["new_ties"] == len(u)
-    assert status(listening)["listened"] > 0 == status(quiet)["listened"]
+def state():
+    return trainer.demo_state.value
 
 
-def test_map_colours_residents_by_stage_and_marks_todays_crimes() -> None:
-    model = TrainerModel(rng=3, n_residents=500, offenders_per_1000=20)
-    while not ((log := model.crime_log()).size and (log["step"] == model.day).any()):
-        model.step()
-    fig = draw_map(model)
-    residents = fig.axes[0].collections[2]
-    assert len(residents.get_offsets()) == 500
-    expected = np.array([solara_rgba(STAGE_COLOURS[Stage(s)]) for s in model.residents.stage])
-    assert np.allclose(residents.get_facecolors(), expected)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    today = log[log["step"] == model.day]
-    done = int((today["outcome"] == "completed").sum())
-    assert f"completed today ({done})" in labels and f"foiled today ({len(today) - done})" in labels
-    big = [c for c in fig.axes[0].collections[2:] if len(c.get_sizes()) and c.get_sizes()[0] == 320]
-    assert [len(c.get_offsets()) for c in big] == [done, len(today) - done]
-    assert np.allclose(big[0].get_edgecolors()[:1], solara_rgba(COMPLETED_COLOUR)) or done == 0
+def day() -> int:
+    return -1 if state().frame is None else state().frame.day
 
 
-def test_trends_follow_the_results() -> None:
-    model = TrainerModel(rng=2, n_residents=300)
-    model.run_for(10)
-    ce, crime, stages = draw_trends(model).axes
-    assert len(ce.lines[0].get_xdata()) == 11
-    assert crime.lines[0].get_ydata()[-1] == status(model)["completed"]
+def button(rc, label: str):
+    return rc.find(v.Btn, attributes={"aria-label": label}).widget
 
 
-def test_map_and_plots_refresh_on_each_step() -> None:
-    model = TrainerModel(rng=4, n_residents=300)
-    _, rc = solara.render(NeighbourhoodMap(model=model), handle_error=False)
-    before = rc.find(ipywidgets.Image).widget.value
-    model.step()
-    update_counter.value += 1
-    assert rc.find(ipywidgets.Image).widget.value != before
+def slider(rc, label: str):
+    return rc.find(v.Slider, label=label).widget
 
 
-def test_each_session_gets_its_own_model(monkeypatch) -> None:
-    built: list[TrainerModel] = []
-
-    class Recorded(TrainerModel):
-        def __init__(self, **kwargs) -> None:
-            super().__init__(**kwargs)
-            built.append(self)
-
-    monkeypatch.setattr(trainer, "TrainerModel", Recorded)
-    for _ in range(2):
-        _, rc = solara.render(TrainerPage(), handle_error=False)
-        assert len(rc.find(ipywidgets.Image)) == 2
-    assert len(built) == 2 and built[0] is not built[1]
+@solara.component
+def Tabs(page: solara.Reactive[str]) -> None:
+    """The trainer page or another page, like the header tabs."""
+    if page.value == "trainer":
+        TrainerPage()
+    else:
+        solara.Text("explorer")
 
 
-def test_legend_shows_input_errors() -> None:
-    _, rc = solara.render(Legend(model=TrainerModel(rng="abc")), handle_error=False)
-    rc.find(v.Alert).assert_single()
-    assert "seed='abc'" in str(rc.find(v.Alert).widget.children)
+def test_page_steps_plays_and_shows_the_day(kernel) -> None:
+    _, rc = solara.render(TrainerPage(), handle_error=False)
+    wait_until(lambda: day() == 0)
+    assert state().settings.params == demo_params() and state().settings.seed == DEMO_SEED
+    button(rc, "Step one day").click()
+    wait_until(lambda: day() == 1)
+    wait_until(lambda: "Day 1" in texts(rc))
+    button(rc, "Play").click()
+    wait_until(lambda: day() >= 4 and state().playing)
+    button(rc, "Pause").click()
+    wait_until(lambda: not state().playing)
+    views = [w for w in rc.find(v.VuetifyTemplate).widgets if getattr(w, "frame", None)]
+    assert len(views) == 2                                  # the map and the charts, drawn by the browser
+    assert all(json.loads(w.frame)["day"] == day() for w in views)
+    assert json.loads(views[0].scene)["bbox"]
 
 
-def solara_rgba(hex_colour: str) -> tuple[float, ...]:
-    """RGBA of a hex colour (as matplotlib stores it)."""
-    from matplotlib.colors import to_rgba
-    return to_rgba(hex_colour)
+def test_settings_are_checked_on_the_server(kernel) -> None:
+    _, rc = solara.render(TrainerPage(), handle_error=False)
+    wait_until(lambda: day() == 0)
+    join = slider(rc, "Daily chance of joining a group")
+    for forged in ("abc%", 2.0, None, [1]):
+        join.v_model = forged                              # what a forged websocket message does
+        assert "p_join=" in trainer.form_error.value
+        assert trainer.draft.value["p_join"] == demo_params().p_join
+    join.v_model = 0.01
+    assert trainer.form_error.value == "" and trainer.draft.value["p_join"] == 0.01
+    wait_until(lambda: "Press Reset" in texts(rc))
+    organising = rc.find(v.Select, label="Organising strategy").widget
+    organising.v_model = "bogus"
+    assert "organising='bogus'" in trainer.form_error.value
+    seed = rc.find(v.TextField, label="Random seed (whole number)").widget
+    seed.v_model = "1e3"
+    button(rc, "Reset with the settings").click()
+    assert "seed='1e3'" in trainer.form_error.value and "keeps its current settings" in trainer.form_error.value
+    assert trainer.draft.value["p_join"] == 0.01                    # nothing typed so far is lost
+    seed.v_model = "7"
+    button(rc, "Reset with the settings").click()
+    wait_until(lambda: state().settings.seed == 7 and day() == 0 and not state().busy)
+    assert state().settings.params.p_join == 0.01
 
 
-def test_solaraviz_reset_arguments_build_the_chosen_model() -> None:
-    from mesa.visualization.solara_viz import _build_model_init_kwargs
-    model = TrainerModel()
-    kwargs = _build_model_init_kwargs(model, {"rng": "3", "n_residents": 400, "organising": "broadcast"},
-                                      add_scenario_when_empty=True, require_model_accepts_scenario=True)
-    rebuilt = type(model)(**kwargs)
-    assert rebuilt.input_error is None
-    assert (rebuilt.seed, rebuilt.params.n_residents, rebuilt.params.organising) == (3, 400, "broadcast")
+def test_settings_from_rejects_unknown_names() -> None:
+    with pytest.raises(ParameterError, match="unknown setting 'n_resident'"):
+        settings_from({"n_resident": 5}, "1")
+
+
+def test_state_survives_a_tab_switch(kernel) -> None:
+    page = solara.reactive("trainer")
+    _, rc = solara.render(Tabs(page), handle_error=False)
+    wait_until(lambda: day() == 0)
+    for _ in range(3):
+        button(rc, "Step one day").click()
+    wait_until(lambda: day() == 3)
+    page.set("explorer")
+    page.set("trainer")
+    wait_until(lambda: "Day 3" in texts(rc))
+    assert day() == 3
+
+
+def test_closing_the_session_stops_the_demo(kernel) -> None:
+    _, rc = solara.render(TrainerPage(), handle_error=False)
+    wait_until(lambda: day() == 0)
+    session = sessions.current()
+    driver = session.parts["demo"]
+    button(rc, "Play").click()
+    wait_until(lambda: day() >= 2)
+    session.close()
+    driver.join(5)
+    stopped = day()
+    wait_until(lambda: not driver._thread.is_alive())
+    assert day() == stopped and session.id not in sessions._SESSIONS
+
+
+def test_a_full_server_says_so(kernel, monkeypatch) -> None:
+    monkeypatch.setattr(sessions, "MAX_SESSIONS", 0)
+    _, rc = solara.render(TrainerPage(), handle_error=False)
+    wait_until(lambda: "The server is busy" in texts(rc))
