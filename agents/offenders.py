@@ -20,7 +20,8 @@ some young offenders before they search (:mod:`agents.youth`).
 An attempt fails to get in, is foiled by an occupant, by hardening or by a
 bystander (:mod:`agents.guardians`), or is completed, perhaps seen.
 Offenders remember where they succeeded and where they were foiled or seen
-(:mod:`agents.memory`).
+(:mod:`agents.memory`), and one caught out by an occupant or a bystander is
+readier to stay at home for a while, wherever they would have offended.
 
 Every random number of a day is drawn up front as one block of uniforms of
 fixed width per offender (other distributions by inverse transform), so each
@@ -156,6 +157,11 @@ class AwarenessParams(Section, title="Offenders' awareness space and memory"):
                                      "Risk an offender learns of a place where an occupant or bystander foiled them.")
     seen_risk_learned: float = param(0.2, "risk", 0.0, 5.0, "assumed",
                                      "Risk an offender learns of a place where they were seen.")
+    caught_discouragement: float = param(0.2, "0-1", 0.0, 1.0, "assumed; offenders raise their perceived "
+                                         "sanction risk after being caught out and offend less for a while "
+                                         "(Anwar & Loughran 2011)",
+                                         "Cut in an offender's readiness, anywhere, after an occupant or bystander "
+                                         "foils them (recovers with memory_half_life_days).")
 
 
 class OutcomeParams(Section, title="Attempts and their outcomes"):
@@ -279,20 +285,28 @@ class Offending(Component):
         pairs = (size * (size - 1) / 2).sum()
         return float((seg[u] == seg[v]).sum() / pairs) if pairs else 0.0
 
-    def step(self) -> None:
-        """Draw the day's numbers, let ready offenders decide and act, record; heat and memories fade."""
-        p, m = self.p, self.model
-        n_off, width = len(m.offenders.nbhd), self.width
-        block = self.rng().random((n_off, len(PER_OFFENDER) + len(PER_CANDIDATE) * width))
+    def draws(self) -> dict[str, np.ndarray]:
+        """Today's uniforms by name: one row of fixed width per offender (:data:`PER_OFFENDER`, then
+        :data:`PER_CANDIDATE` x candidates), so an offender's row does not depend on how many offenders there are."""
+        width = self.width
+        block = self.rng().random((len(self.model.offenders.nbhd), len(PER_OFFENDER) + len(PER_CANDIDATE) * width))
         u = {name: block[:, i] for i, name in enumerate(PER_OFFENDER)}
         start = len(PER_OFFENDER)
         for i, name in enumerate(PER_CANDIDATE):
             u[name] = block[:, start + i * width:start + (i + 1) * width]
+        return u
+
+    def step(self) -> None:
+        """Draw the day's numbers, let ready offenders decide and act, record; heat, memories and discouragement
+        fade."""
+        p, m = self.p, self.model
+        u = self.draws()
         ready = np.flatnonzero(u["ready"] < p.p_attempt * m.offenders.motivation)
         if len(ready):
             self._decide(ready, {name: draws[ready] for name, draws in u.items()})
         self.heat *= self.heat_fade
         self.memory.fade(self.memory_fade)
+        m.offenders.motivation[:] = 1.0 - (1.0 - m.offenders.motivation) * self.memory_fade
 
     # ------------------------------------------------------------ search and choice
     def _guardianship(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -399,6 +413,7 @@ class Offending(Component):
         caught_out = (outcome == OCCUPANCY) | (outcome == INTERVENTION)
         self.memory.learn(off, segment, completed.astype(float),
                           p.foil_risk_learned * caught_out + p.seen_risk_learned * seen)
+        self.model.offenders.motivation[off[caught_out]] *= 1.0 - p.caught_discouragement
         area = np.flatnonzero(in_area)
         self._effects(house[area][completed[area]], kind[area][completed[area]], segment[area][completed[area]],
                       segment[area][outcome[area] == INTERVENTION])

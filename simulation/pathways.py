@@ -74,7 +74,8 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("search", "fewer attempts: fewer offenders drawn to the area (learning where to look)",
+    Route("search", "fewer attempts: fewer ready offenders drawn to the area (learning: discouraged after being "
+          "caught, or looking elsewhere)",
           (("motivated", -1),), True),
     Route("youth", "fewer attempts: youth provision diverted young offenders", (("diverted", 1),), True),
     Route("deterred", "fewer attempts: offenders deterred, decided not to offend", (("declined", 1),), True),

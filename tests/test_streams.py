@@ -90,21 +90,42 @@ def readiness(monkeypatch, scenario="baseline", **overrides) -> list[tuple[int, 
     return seen
 
 
-def test_paired_runs_meet_the_same_ready_offenders_whatever_the_strategy(monkeypatch):
-    """Who is ready to offend on which day, and for what, depends only on the offending stream."""
-    baseline, listening = readiness(monkeypatch, "baseline"), readiness(monkeypatch, "listening_led")
+def daily_draws(monkeypatch, scenario="baseline", **overrides) -> list[dict[str, np.ndarray]]:
+    """The offending phase's uniforms of every day of a run."""
+    seen = []
+    original = Offending.draws
+
+    def spy(self):
+        u = original(self)
+        seen.append(u)
+        return u
+    monkeypatch.setattr(Offending, "draws", spy)
+    run(scenario, **overrides)
+    monkeypatch.setattr(Offending, "draws", original)
+    return seen
+
+
+def test_paired_runs_meet_the_same_random_circumstances_whatever_the_strategy(monkeypatch):
+    baseline, listening = daily_draws(monkeypatch, "baseline"), daily_draws(monkeypatch, "listening_led")
+    assert len(baseline) == len(listening) == 90
+    for a, b in zip(baseline, listening):
+        assert all(np.array_equal(a[name], b[name]) for name in a)
+
+
+def test_who_is_ready_and_for_what_depends_only_on_the_stream_until_offenders_learn_caution(monkeypatch):
+    """Without discouragement after being caught, readiness is the same under every strategy."""
+    baseline = readiness(monkeypatch, "baseline", caught_discouragement=0.0)
+    listening = readiness(monkeypatch, "listening_led", caught_discouragement=0.0)
     assert len(baseline) > 20 and baseline == listening
 
 
-def test_an_offenders_circumstances_do_not_depend_on_how_many_offenders_there_are(monkeypatch):
+def test_an_offenders_draws_do_not_depend_on_how_many_offenders_there_are(monkeypatch):
     """The ring's size changes the number of offenders, not the study area's offenders' daily draws."""
     study = int((CommunityModel("baseline", rng=3, **SMALL).offenders.nbhd >= 0).sum())
-    narrow, wide = readiness(monkeypatch, ring_km=0.5), readiness(monkeypatch, ring_km=2.0)
-
-    def in_area(days):
-        ready_in_area = [(day, tuple(o for o in ready if o < study)) for day, ready, _ in days]
-        return [(day, ready) for day, ready in ready_in_area if ready]
-    assert in_area(narrow) == in_area(wide)
+    narrow, wide = daily_draws(monkeypatch, ring_km=0.5), daily_draws(monkeypatch, ring_km=2.0)
+    assert len(narrow[0]["ready"]) < len(wide[0]["ready"])
+    for a, b in zip(narrow, wide):
+        assert all(np.array_equal(a[name][:study], b[name][:study]) for name in a)
 
 
 def test_the_ring_leaves_the_study_areas_world_unchanged():
