@@ -125,8 +125,7 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
             steps: Steps = 365, seed: Seed = 0,
             replicates: Annotated[int, typer.Option(min=2, max=200, help="Replicates per scenario.")] = 10,
             set_: Sets = None, workers: Workers = 1, out: Out = Path("results/compare")) -> None:
-    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, where the
-    prevented crimes went (routes, displacement or diffusion), figure."""
+    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

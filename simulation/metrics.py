@@ -144,6 +144,8 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
         **{outcome: sum(crimes[f"{outcome}_{c.name}"] for c in CRIME_TYPES)
            for outcome in ("attempted", "completed", "foiled")},
         "interventions": tally["interventions"],
+        **{name: tally[name] for name in CRIME_FLOWS},
+        "youth_provision": model.processes["youth"].level.copy(),
         "crime_cost_gbp": sum(crimes[f"completed_{c.name}"] * c.unit_cost_gbp for c in CRIME_TYPES),
         **crimes,
         **{f"stage_{stage.name.lower()}": stages[:, stage] for stage in STAGES},
@@ -157,8 +159,6 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
                                     if measure else np.full(k, np.nan)),
         "organiser_contacts": tally["organiser_contacts"], "new_ties": tally["new_ties"],
         "households_hardened": means[:, 5] * pop.nbhd_count, "cost_gbp": tally["cost_gbp"],
-        **{name: tally[name] for name in CRIME_FLOWS},
-        "youth_provision": model.processes["youth"].level.copy(),
     }
     return {"step": np.full(k, model.today), "neighbourhood": np.arange(k), **{name: row[name] for name in METRICS}}
 

@@ -19,8 +19,8 @@ from mesa.discrete_space import Network
 from agents import PHASES
 from agents.handles import Offender, Organiser, Resident
 from agents.offenders import OUTCOMES
-from simulation.metrics import METRICS, TALLIED, area_row, record
 from simulation.crimemap import build_crime_map
+from simulation.metrics import METRICS, TALLIED, area_row, record
 from simulation.params import Params
 from simulation.population import Population
 from simulation.state import CRIME_NAMES, N_ISSUES, Residents

@@ -113,7 +113,7 @@ def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):
                                  "--set", "n_neighbourhoods=4", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Weisburd" in result.output and "patterns within their band" in result.output
-    assert len(pd.read_csv(out)) == 8 and "independent tests" in result.output
+    assert len(pd.read_csv(out)) == 8 and "Independent tests within their band" in result.output
     bad = runner.invoke(app, ["validate", "--set", "n_residents=lots"])
     assert bad.exit_code == 2 and "n_residents" in bad.output
 
