@@ -1,4 +1,16 @@
-"""Guardianship: who notices an attempt on their street, and whether a bystander intervenes."""
+"""Guardianship as stages (Reynald 2009, 2010): available, then monitoring (noticing), then intervening.
+
+A resident is **available** as a guardian of their own street segment when
+present. An available guardian **notices** an attempt there with a chance
+that rises with their willingness to intervene (efficacy, trust, fear), the
+street's lighting and whether they watch their street today (a crime action
+group's or a Neighbourhood Watch scheme's member). A guardian who noticed
+**intervenes** (challenges, calls the police, tells the neighbours) with a
+chance that rises with their efficacy and with a tie to the victim.
+Offenders see guardianship imperfectly: they read the chance of being
+noticed on a street from the people about, its lighting and any watch
+signs, with noise.
+"""
 
 from __future__ import annotations
 
@@ -9,34 +21,51 @@ from simulation.fields import Section, param
 
 class GuardianParams(Section, title="Guardianship"):
     p_notice: float = param(0.1, "prob", 0.0, 1.0, "assumed",
-                            "Chance a present neighbour notices an attempt on their segment.")
+                            "Chance a present neighbour with full willingness notices an attempt on their segment "
+                            "(monitoring stage).")
+    p_intervene: float = param(0.3, "prob", 0.0, 1.0, "assumed",
+                               "Chance a neighbour with full efficacy who noticed an attempt intervenes "
+                               "(intervening stage).")
     watch_notice_factor: float = param(2.0, "x", 1.0, 10.0, "assumed",
                                        "How much more likely residents watching their street notice an attempt.")
-    tie_intervention_factor: float = param(3.0, "x", 1.0, 20.0, "assumed",
-                                           "How much likelier a neighbour intervenes when tied to the victim.")
+    tie_intervention_factor: float = param(3.0, "x", 1.0, 20.0, "assumed; ties to the victim make intervention "
+                                           "likelier (Reynald 2010)",
+                                           "How much likelier a neighbour who noticed intervenes when tied to the "
+                                           "victim.")
+    perception_noise: float = param(0.5, "log-sd", 0.0, 3.0, "assumed",
+                                    "Spread of offenders' misreading of a street's guardianship (lognormal).")
+    watch_sign_weight: float = param(0.1, "prob", 0.0, 1.0, "assumed; signs are a cue offenders read "
+                                     "(Bennett, Holloway & Farrington 2008)",
+                                     "Guardianship a street seems to have, added, where someone watches it.")
 
 
-def notice_probability(p_notice: float, willingness: np.ndarray, present: np.ndarray, lighting: np.ndarray,
-                       watching: np.ndarray, watch_factor: float) -> np.ndarray:
-    """Chance each resident notices and acts on an attempt on their own segment today.
-
-    Needs the resident present; rises with willingness to intervene, with the
-    street's lighting, and for those watching their street.
-    """
+def monitoring_probability(p_notice: float, willingness: np.ndarray, present: np.ndarray, lighting: np.ndarray,
+                           watching: np.ndarray, watch_factor: float) -> np.ndarray:
+    """Chance each resident notices an attempt on their own segment today (0 unless present: available)."""
     return np.minimum(1.0, p_notice * willingness * present * (1.0 + lighting) *
                       np.where(watching, watch_factor, 1.0))
 
 
-def segment_guardianship(notice: np.ndarray, resident_segment: np.ndarray, n_segments: int) -> np.ndarray:
-    """Chance that at least one resident of each segment notices: ``1 - prod(1 - notice)``."""
-    return 1.0 - np.exp(np.bincount(resident_segment, np.log1p(-np.minimum(notice, 0.999)), minlength=n_segments))
+def noticed_probability(monitoring: np.ndarray, resident_segment: np.ndarray, n_segments: int) -> np.ndarray:
+    """Chance that at least one resident of each segment notices an attempt there: ``1 - prod(1 - m)``."""
+    return 1.0 - np.exp(np.bincount(resident_segment, np.log1p(-np.minimum(monitoring, 0.999)),
+                                    minlength=n_segments))
 
 
-def intervention_probability(notice: np.ndarray, tied: np.ndarray, tie_factor: float) -> np.ndarray:
-    """Chance that at least one bystander in each row intervenes.
+def acting_probability(p_intervene: float, efficacy: np.ndarray, tied: np.ndarray | float,
+                       tie_factor: float) -> np.ndarray:
+    """Chance a guardian who noticed intervenes: efficacy, times ``tie_factor`` if tied to the victim
+    (``tied`` may be a 0-1 share: then the expected factor)."""
+    return np.minimum(1.0, p_intervene * efficacy * (1.0 + (tie_factor - 1.0) * np.asarray(tied, dtype=float)))
 
-    ``notice`` (attempts x bystanders) is each bystander's chance of noticing
-    and acting (0 for absent ones); ties to the victim multiply it.
-    """
-    q = np.minimum(1.0, notice * np.where(tied, tie_factor, 1.0))
-    return 1.0 - np.prod(1.0 - q, axis=1)
+
+def intervention_probability(monitoring: np.ndarray, acting: np.ndarray) -> np.ndarray:
+    """Chance that at least one guardian in each row notices and intervenes: ``1 - prod(1 - m a)`` along axis 1."""
+    return 1.0 - np.prod(1.0 - monitoring * acting, axis=1)
+
+
+def perceived_guardianship(noticed: np.ndarray, sign: np.ndarray, z: np.ndarray, noise: float,
+                           sign_weight: float) -> np.ndarray:
+    """Guardianship an offender reads on a street: the chance of being noticed there, misread by a lognormal
+    factor (mean 1, log-sd ``noise``; ``z`` standard normal), plus ``sign_weight`` where a watch sign is up."""
+    return noticed * np.exp(noise * z - noise**2 / 2) + sign_weight * sign

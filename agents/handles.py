@@ -58,7 +58,7 @@ class Organiser(Agent):
 
 
 class Offender(Agent):
-    """An acquisitive-crime offender living on a street segment."""
+    """An acquisitive-crime offender living on a street segment of the area or the ring (neighbourhood -1)."""
 
     def __init__(self, model: Any, idx: int) -> None:
         super().__init__(model)
@@ -66,4 +66,5 @@ class Offender(Agent):
 
     home_segment = _column("offenders", "home_segment", "Street segment of home.")
     neighbourhood = _column("offenders", "nbhd", "Neighbourhood of home.")
-    motivation = _column("offenders", "motivation", "Relative chance of offending (youth provision cuts it).")
+    motivation = _column("offenders", "motivation", "Relative chance of being ready to offend on a day.")
+    young = _column("offenders", "young", "Young enough for youth provision to reach.")

@@ -250,13 +250,20 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
         paired_noise(per_run, "scenario", first), on="scenario")
     print_comparison(table, f"{len(chosen)} strategies x {replicates} paired replicates, {steps} days "
                             f"(means with 95% CI)", first)
+    from experiments.pathways_cli import print_pathways
+    from simulation.pathways import pathway_tables, write_pathways
+    pathways = pathway_tables(per_run, "scenario", first, order)
+    if pathways:
+        print_pathways(pathways, "scenario", first)
+        write_pathways(pathways, out)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
                 title="Strategy comparison")
     write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
                         replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
-    console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, pathways.csv, displacement.csv, figure.png, "
+                  "manifest.json")
 
 
 COMPARED = {"collective_efficacy_end": "CE end", "collective_efficacy_change": "CE change",

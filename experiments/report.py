@@ -22,6 +22,7 @@ from simulation.files import output_dir
 from simulation.output import (area_series, ci95_half_width, plot_series, replicates_needed, summarise, t95,
                                write_atomic)
 from simulation.params import ParameterError
+from simulation.pathways import pathway_tables, write_pathways
 
 HEADLINE = ("collective_efficacy_end", "completed_total", "interventions_total", "cost_gbp_total")
 
@@ -174,6 +175,9 @@ def build_report(df: pd.DataFrame, info: dict[str, Any], out: Path, outcomes: tu
     write_atomic(out / "report.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_atomic(out / "runs.csv", lambda tmp: per_run.to_csv(tmp, index=False))
     written = ["report.csv", "runs.csv"]
+    scenarios = list(dict.fromkeys(per_run["scenario"]))
+    if (pathways := pathway_tables(per_run, "scenario", info["baseline"], scenarios, tuple(info["grid"]))):
+        written += write_pathways(pathways, out)
     if {"collective_efficacy", "completed", "interventions"} <= set(area):
         labelled = area.assign(label=labels(area, info))
         plot_series(labelled, out / "timeseries.png", hue="label", title=info["experiment"])

@@ -99,6 +99,9 @@ def report(directory: Annotated[str, typer.Argument(help="Results directory of a
         console.print(f"[yellow]note:[/yellow] {done} of {planned} runs finished; finish with saferstreets sweep "
                       f"--resume", highlight=False)
     print_effects(table, info, shown)
+    if "pathways.csv" in written:
+        from experiments.pathways_cli import print_pathways, read_pathways
+        print_pathways(read_pathways(out), "scenario", info["baseline"], tuple(info["grid"]))
     for line in advice:
         console.print("  " + line, highlight=False, soft_wrap=True)
     console.print(f"wrote {out}/{', '.join(written)}")

@@ -78,11 +78,31 @@ METRICS: dict[str, Metric] = _metrics(
     ("new_ties", "flow", "ties", "New ties brokered"),
     ("households_hardened", "stock", "households", "Households target-hardened"),
     ("cost_gbp", "flow", "GBP", "Spending on the strategy"),
+    ("motivated", "flow", "offender-days", "Offenders ready to offend whose best opportunity lay in the area"),
+    ("diverted", "flow", "offender-days", "Of those, diverted by youth provision"),
+    ("declined", "flow", "offender-days", "Of those, deterred: decided not to offend"),
+    ("moved_out", "flow", "crimes", "Of those, attempted in the surrounding ring instead"),
+    ("moved_in", "flow", "crimes", "Attempts in the area by offenders whose best opportunity lay in the ring"),
+    ("no_victim", "flow", "offender-days", "Of those, robbery given up: nobody about on any street weighed"),
+    ("failed_entry", "flow", "crimes", "Attempts that failed to get in (no entry)"),
+    ("foiled_by_occupants", "flow", "crimes", "Attempts foiled by someone at home"),
+    ("foiled_by_hardening", "flow", "crimes", "Attempts foiled by target hardening"),
+    ("seen", "flow", "crimes", "Completed crimes seen by a neighbour who did not intervene"),
+    ("burglaries_someone_home", "flow", "crimes", "Burglary attempts at a home with someone in"),
+    ("ring_attempted", "flow", "crimes", "Crimes attempted in the surrounding ring (by the nearest neighbourhood)"),
+    ("ring_completed", "flow", "crimes", "Crimes completed in the surrounding ring (by the nearest neighbourhood)"),
+    ("youth_provision", "mean", "0-1", "Youth provision (share of the most a neighbourhood can run)"),
 )
 """Every per-neighbourhood outcome column, in results order (after ``step`` and ``neighbourhood``)."""
 
+CRIME_FLOWS = ("motivated", "diverted", "declined", "moved_out", "moved_in", "no_victim", "failed_entry",
+               "foiled_by_occupants", "foiled_by_hardening", "seen", "burglaries_someone_home", "ring_attempted",
+               "ring_completed")
+"""Flows of offenders' decisions and attempts' fates, counted by the offending phase (see
+:mod:`simulation.pathways`)."""
+
 TALLIED = ("interventions", "organiser_contacts", "new_ties", "cost_gbp",
-           *(f"{outcome}_{c.name}" for c in CRIME_TYPES for outcome in ("attempted", "completed")))
+           *(f"{outcome}_{c.name}" for c in CRIME_TYPES for outcome in ("attempted", "completed")), *CRIME_FLOWS)
 """Flows that processes count during the day in ``model.tally``; the other flows are derived from them."""
 
 
@@ -130,6 +150,8 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
         **{outcome: sum(crimes[f"{outcome}_{c.name}"] for c in CRIME_TYPES)
            for outcome in ("attempted", "completed", "foiled")},
         "interventions": tally["interventions"],
+        **{name: tally[name] for name in CRIME_FLOWS},
+        "youth_provision": model.processes["youth"].level.copy(),
         "crime_cost_gbp": sum(crimes[f"completed_{c.name}"] * c.unit_cost_gbp for c in CRIME_TYPES),
         **crimes,
         **{f"stage_{stage.name.lower()}": stages[:, stage] for stage in STAGES},

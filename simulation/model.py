@@ -19,6 +19,7 @@ from mesa.discrete_space import Network
 from agents import PHASES
 from agents.handles import Offender, Organiser, Resident
 from agents.offenders import OUTCOMES
+from simulation.crimemap import build_crime_map
 from simulation.metrics import METRICS, TALLIED, area_row, record
 from simulation.params import ParameterError, Params
 from simulation.population import Population
@@ -73,11 +74,14 @@ class CommunityModel(mesa.Model):
        locks, lighting and gates for hot spots and recent victims.
     4. **mobilise** (:mod:`agents.groups`) - action groups are founded, joined
        by complex contagion, left, and act.
-    5. **youth provision** (:mod:`agents.youth`) - what youth-provision
-       groups' wins do to local offending.
-    6. **offend** (:mod:`agents.offenders`) - offenders choose targets under
-       perceived guardianship; attempts are foiled by occupancy, hardening
-       or a bystander, or completed.
+    5. **youth provision** (:mod:`agents.youth`) - provision that
+       youth-provision groups' wins build and keep up diverts some young
+       local offenders.
+    6. **offend** (:mod:`agents.offenders`) - ready offenders in the area and
+       the surrounding ring (:mod:`simulation.crimemap`) choose a target from
+       their awareness space under perceived guardianship, or decline;
+       attempts fail to get in, are foiled by occupancy, hardening or a
+       bystander, or are completed; offenders remember how it went.
     7. **resolve** (:mod:`agents.residents`) - the attitude changes requested
        by phases 2-6 are applied once, with drift back to baseline and pull
        towards ties.
@@ -98,7 +102,9 @@ class CommunityModel(mesa.Model):
         p = self.params
         self.streams = Streams(self.seed)
         world = build_world(p, self.streams.generator("world"))
-        self.place, self.network, self.offenders = world.place, world.network, world.offenders
+        self.place, self.network = world.place, world.network
+        self.crime_map, self.offenders = build_crime_map(p, world.place, world.offenders,
+                                                         self.streams.generator("crime map"))
         self.residents = Residents.initial(world.trust, world.efficacy, world.fear, world.concerns,
                                            world.groups.member_group, world.groups.is_leader)
         self.segments = Segments.initial(self.place.n_segments)

@@ -1,4 +1,4 @@
-"""Vocabulary and per-agent state: issues, crime types, participation stages, resident columns.
+"""Vocabulary and per-agent state: issues, crime types, kinds of place, participation stages, resident columns.
 
 Issues and crime types are tables: one row each, read by name everywhere
 else (no positional masks). A new crime type or issue is one row here; its
@@ -87,6 +87,55 @@ CRIME_NAMES: tuple[str, ...] = tuple(c.name for c in CRIME_TYPES)
 def crime_column(attribute: str) -> np.ndarray:
     """One attribute of every crime type as an array (e.g. ``crime_column("hardenable")``)."""
     return np.array([getattr(c, attribute) for c in CRIME_TYPES])
+
+
+@dataclass(frozen=True)
+class PlaceKind:
+    """A kind of micro-place: a crime generator or attractor (Brantingham & Brantingham 1995).
+
+    Routine places (shops, transport stops, schools) are the activity nodes
+    offenders visit and search around; every place multiplies the reward of
+    some crime types on its street segment (more people, parked cars or
+    passing trade).
+    """
+
+    name: str
+    label: str
+    share: float
+    """Default share of street segments of this kind (parameter ``share_segments_<name>``)."""
+    routine: bool
+    """An activity node of offenders' routines (crime pattern theory)."""
+    reward: tuple[tuple[str, float], ...]
+    """(crime type, multiplier of its reward on such a segment); unnamed types 1."""
+    source: str
+
+
+PLACE_KINDS: tuple[PlaceKind, ...] = (
+    PlaceKind("shops", "shops, pubs and services", 0.03, routine=True,
+              reward=(("theft", 4.0), ("robbery", 3.0), ("vehicle", 1.5)),
+              source="assumed multipliers; facilities raise street robbery and theft on their blocks "
+                     "(Bernasco & Block 2011; Brantingham & Brantingham 1995)"),
+    PlaceKind("transport", "transport stop or station", 0.02, routine=True,
+              reward=(("theft", 4.0), ("robbery", 3.0)),
+              source="assumed multipliers; transit stops are robbery and theft generators (Bernasco & Block 2011)"),
+    PlaceKind("school", "school or college", 0.01, routine=True, reward=(("theft", 2.0), ("robbery", 2.0)),
+              source="assumed multipliers; schools are activity nodes of young offenders (Bernasco & Block 2011)"),
+    PlaceKind("car_park", "car park", 0.01, routine=False, reward=(("vehicle", 4.0),),
+              source="assumed multiplier; car parks concentrate vehicle crime (Clarke & Mayhew 1998)"),
+    PlaceKind("main_road", "through street", 0.10, routine=False, reward=(("burglary", 1.5), ("vehicle", 1.5)),
+              source="assumed multipliers; permeable through streets carry more burglary (Johnson & Bowers 2010)"),
+)
+PLACE_NAMES: tuple[str, ...] = tuple(k.name for k in PLACE_KINDS)
+NO_PLACE = -1
+
+
+def place_reward() -> np.ndarray:
+    """Reward multiplier by place kind (rows, then a last row of ones for 'no place') and crime type (columns)."""
+    table = np.ones((len(PLACE_KINDS) + 1, len(CRIME_TYPES)))
+    for k, kind in enumerate(PLACE_KINDS):
+        for crime, factor in kind.reward:
+            table[k, CRIME_NAMES.index(crime)] = factor
+    return table
 
 
 class Stage(IntEnum):

@@ -13,7 +13,7 @@ residents (one resident per household).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -207,12 +207,20 @@ class Segments:
 
 @dataclass(slots=True)
 class Offenders:
-    """Where offenders live and how motivated they are (1 = baseline)."""
+    """Where offenders live and how motivated they are (1 = baseline).
+
+    The crime map (:mod:`simulation.crimemap`) adds the ring's offenders
+    (neighbourhood -1), who is young, and everyone's routine activity nodes;
+    youth provision marks who it diverts each day.
+    """
 
     home_segment: np.ndarray
     home_xy: np.ndarray
     nbhd: np.ndarray
     motivation: np.ndarray
+    young: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    nodes: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))
+    diverted: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def build_offenders(p: Params, place: Place, rng: np.random.Generator) -> Offenders:

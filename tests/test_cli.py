@@ -3,6 +3,7 @@
 import json
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from experiments.cli import app
@@ -60,6 +61,11 @@ def test_compare_prints_a_table_with_confidence_intervals(tmp_path):
     df = pd.read_parquet(tmp_path / "results.parquet")
     assert df.groupby("scenario")["seed"].unique().map(sorted).map(tuple).nunique() == 1   # paired seeds
     assert (tmp_path / "figure.png").exists()
+    assert "Where did the prevented crimes go" in result.output and "WDQ" in result.output
+    routes = pd.read_csv(tmp_path / "pathways.csv").set_index("route")["prevented"]
+    assert routes.drop("total").sum() == pytest.approx(routes["total"])
+    assert routes["total"] == pytest.approx(table.loc[1, "prevented"])
+    assert (tmp_path / "displacement.csv").exists()
 
 
 def test_bad_inputs_exit_2_with_a_message_naming_the_field(tmp_path):

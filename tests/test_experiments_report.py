@@ -76,3 +76,25 @@ def test_unknown_outcome_is_rejected_before_anything_is_written(tmp_path: Path) 
     assert not (tmp_path / "report").exists()
     written = build_report(df, info, tmp_path / "report")[3]
     assert {p.name for p in (tmp_path / "report").iterdir()} == set(written)
+
+
+def test_report_writes_where_the_prevented_crimes_went_per_grid_point(tmp_path: Path) -> None:
+    spec = {"seed": 4, "replicates": 3, "steps": 30, "scenarios": ["baseline", "neighbourhood_watch"],
+            "params": {"n_residents": 400, "offenders_per_1000": 40.0}, "grid": {"p_watch_join": [0.1, 0.5]}}
+    sweep(experiment_from_mapping(spec), tmp_path / "s")
+    info, df = load_runs(tmp_path / "s")
+    written = build_report(df, info, tmp_path / "report")[3]
+    assert {"pathways.csv", "displacement.csv"} <= set(written)
+    routes = pd.read_csv(tmp_path / "report" / "pathways.csv")
+    for _, part in routes.groupby("p_watch_join"):
+        prevented = part.set_index("route")["prevented"]
+        assert prevented.drop("total").sum() == pytest.approx(prevented["total"])
+    assert len(pd.read_csv(tmp_path / "report" / "displacement.csv")) == 2
+
+
+def test_report_without_the_crime_flows_writes_no_pathways(tmp_path: Path) -> None:
+    spec = {"seed": 4, "replicates": 2, "steps": 5, "scenarios": ["baseline", "listening_led"],
+            "params": {"n_residents": 200}, "metrics": ["completed"]}
+    sweep(experiment_from_mapping(spec), tmp_path / "s")
+    info, df = load_runs(tmp_path / "s")
+    assert "pathways.csv" not in build_report(df, info, tmp_path / "report")[3]

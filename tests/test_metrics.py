@@ -67,7 +67,7 @@ def test_datacollector_holds_the_area_series():
 
 def test_mesa_batch_run_returns_the_same_numbers_as_results():
     rows = mesa.batch_run(CommunityModel, parameters={"params": "listening_led", "n_residents": 400,
-                                                      "offenders_per_1000": [10.0, 20.0]},
+                                                      "offenders_per_1000": [30.0, 60.0]},
                           rng=[7], max_steps=15, data_collection_period=1, display_progress=False)
     batch = pd.DataFrame(rows)
     assert len(batch) == 2 * 16

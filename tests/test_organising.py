@@ -50,12 +50,13 @@ def test_neighbourhood_watch_costs_its_officers():
     assert df["cost_gbp"].sum() == pytest.approx(p.n_organisers * p.watch_cost_gbp, rel=1e-9)
 
 
-def test_watching_residents_intervene_more():
+def test_watching_residents_notice_more_and_deter_offenders():
     common = {"offenders_per_1000": 30.0, "steps": 200}
     watched = run("neighbourhood_watch", p_watch_join=1.0, mismatch_factor=1.0, **common).results()
     unwatched = run("neighbourhood_watch", p_watch_join=0.0, **common).results()
-    rate = lambda df: df["interventions"].sum() / df["attempted"].sum()  # noqa: E731
-    assert rate(watched) > rate(unwatched)
+    noticed = lambda df: (df["interventions"].sum() + df["seen"].sum()) / df["attempted"].sum()  # noqa: E731
+    assert noticed(watched) > noticed(unwatched)
+    assert watched["attempted"].sum() < unwatched["attempted"].sum()     # offenders avoid watched streets
 
 
 def test_no_strategy_means_no_organisers_at_work():

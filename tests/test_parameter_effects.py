@@ -22,9 +22,12 @@ for strategy in STRATEGIES.values():   # a strategy's parameters matter where it
             CONTEXT.setdefault(field_name, {**RICH, "organising": strategy.name, "hardening_budget_gbp": 0.0})
 CONTEXT["p_foil_hardened"] = {**RICH, "hardening_budget_gbp": 500_000.0}
 CONTEXT["lighting_gain"] = {**RICH, "offenders_per_1000": 100.0}   # enough crime to meet the lit streets
+YOUTH = {**RICH, "p_concern_youth": 0.9, "youth_effect": 0.5, "youth_reach": 1.0, "p_attempt": 0.3}
+for name in ("young_offender_share", "youth_build", "youth_upkeep_days", "youth_reach", "youth_effect"):
+    CONTEXT[name] = YOUTH                    # youth provision acts only where youth groups win and offenders are ready
 ALTERNATIVE = {"n_neighbourhoods": 3, "n_residents": 700, "organising": "broadcast", "broadcast_issue": "youth",
                "households_per_segment": 10, "journey_km": 0.5, "network_metrics_every": 7,
-               "lighting_gain": 0.01, "survey_sample": 50,
+               "lighting_gain": 0.01, "survey_sample": 50, "memory_places": 1,
                "share_burglary": None, "share_vehicle": None, "share_theft": None, "share_robbery": None}
 SHARES = {"share_burglary": 0.55, "share_vehicle": 0.05, "share_theft": 0.30, "share_robbery": 0.10}
 

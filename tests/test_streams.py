@@ -5,6 +5,8 @@ import pandas as pd
 import pytest
 
 from agents.hardening import Hardening
+from agents.offenders import Offending, crime_type
+from agents.youth import YouthProvision
 from simulation import CommunityModel
 from simulation.metrics import METRICS
 from simulation.streams import Streams, stream_key
@@ -74,12 +76,75 @@ def test_extra_draws_in_one_process_do_not_shift_the_others(monkeypatch):
     pd.testing.assert_frame_equal(dynamics(before), dynamics(after))
 
 
-def test_paired_runs_meet_the_same_attempts_until_a_strategy_changes_them():
-    """Who tries on which day, and what, depends only on the offending stream and motivation."""
-    baseline, listening = run("baseline", youth_gain=0.0), run("listening_led", youth_gain=0.0)
+def readiness(monkeypatch, scenario="baseline", **overrides) -> list[tuple[int, tuple[int, ...], tuple[int, ...]]]:
+    """(day, offenders ready, their crime types) of every day of a run."""
+    seen = []
+    original = Offending._decide
 
-    def attempts(model):
-        log = model.crime_log()
-        log = log[log["crime_type"] != "robbery"]   # a robbery also needs its victim out: presence can differ
-        return set(zip(log["step"], log["offender"], log["crime_type"]))
-    assert len(attempts(baseline)) > 20 and attempts(baseline) == attempts(listening)
+    def spy(self, ready, u):
+        seen.append((self.model.today, tuple(ready), tuple(crime_type(u["kind"], self.shares))))
+        original(self, ready, u)
+    monkeypatch.setattr(Offending, "_decide", spy)
+    run(scenario, **overrides)
+    monkeypatch.setattr(Offending, "_decide", original)
+    return seen
+
+
+def daily_draws(monkeypatch, scenario="baseline", **overrides) -> list[dict[str, np.ndarray]]:
+    """The offending phase's uniforms of every day of a run."""
+    seen = []
+    original = Offending.draws
+
+    def spy(self):
+        u = original(self)
+        seen.append(u)
+        return u
+    monkeypatch.setattr(Offending, "draws", spy)
+    run(scenario, **overrides)
+    monkeypatch.setattr(Offending, "draws", original)
+    return seen
+
+
+def test_paired_runs_meet_the_same_random_circumstances_whatever_the_strategy(monkeypatch):
+    baseline, listening = daily_draws(monkeypatch, "baseline"), daily_draws(monkeypatch, "listening_led")
+    assert len(baseline) == len(listening) == 90
+    for a, b in zip(baseline, listening):
+        assert all(np.array_equal(a[name], b[name]) for name in a)
+
+
+def test_who_is_ready_and_for_what_depends_only_on_the_stream_until_offenders_learn_caution(monkeypatch):
+    """Without discouragement after being caught, readiness is the same under every strategy."""
+    baseline = readiness(monkeypatch, "baseline", caught_discouragement=0.0)
+    listening = readiness(monkeypatch, "listening_led", caught_discouragement=0.0)
+    assert len(baseline) > 20 and baseline == listening
+
+
+def test_an_offenders_draws_do_not_depend_on_how_many_offenders_there_are(monkeypatch):
+    """The ring's size changes the number of offenders, not the study area's offenders' daily draws."""
+    study = int((CommunityModel("baseline", rng=3, **SMALL).offenders.nbhd >= 0).sum())
+    narrow, wide = daily_draws(monkeypatch, ring_km=0.5), daily_draws(monkeypatch, ring_km=2.0)
+    assert len(narrow[0]["ready"]) < len(wide[0]["ready"])
+    for a, b in zip(narrow, wide):
+        assert all(np.array_equal(a[name][:study], b[name][:study]) for name in a)
+
+
+def test_the_ring_leaves_the_study_areas_world_unchanged():
+    closed, open_ = CommunityModel("baseline", rng=3, ring_km=0.0, **SMALL), CommunityModel("baseline", rng=3, **SMALL)
+    assert np.array_equal(closed.residents.trust, open_.residents.trust)
+    assert np.array_equal(closed.network.edges()[0], open_.network.edges()[0])
+    study = len(closed.offenders.nbhd)
+    assert len(open_.offenders.nbhd) > study
+    assert np.array_equal(closed.offenders.home_segment, open_.offenders.home_segment[:study])
+
+
+def test_extra_draws_in_youth_provision_do_not_shift_offending(monkeypatch):
+    before = run("listening_led", youth_effect=0.0)
+    original = YouthProvision.step
+
+    def greedy_step(self):
+        self.rng().random(10_000)
+        original(self)
+    monkeypatch.setattr(YouthProvision, "step", greedy_step)
+    after = run("listening_led", youth_effect=0.0)
+    pd.testing.assert_frame_equal(before.crime_log(), after.crime_log())
+    pd.testing.assert_frame_equal(dynamics(before), dynamics(after))

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 from typer.testing import CliRunner
 
-from experiments.validate import (belonging, ce_crime_association, crime_concentration, distance_decay,
+from experiments.validate import (CALIBRATION, INDEPENDENT, belonging, burglary_failed, burglary_someone_home,
+                                  ce_crime_association, crime_concentration, displacement, distance_decay,
                                   mobilisation, mobilised, neighbourhood_table, share_of_units_holding,
                                   validate)
 from experiments.cli import app
@@ -98,8 +99,10 @@ def test_mobilised_counts_those_active_after_being_listened_to():
 
 def test_validate_runs_every_check_on_a_small_area():
     checks = validate(steps=120, seed=1, replicates=1, overrides={"n_residents": 8000, "n_neighbourhoods": 4})
-    assert len(checks) == 5
-    assert all(c.source and c.band for c in checks)
+    assert len(checks) == 8
+    assert all(c.source and c.band and c.kind in (CALIBRATION, INDEPENDENT) for c in checks)
+    assert {c.pattern.split(":")[0] for c in checks if c.kind == CALIBRATION} == {
+        "crime concentration", "outcome split", "belonging", "mobilisation"}
     assert all(np.isfinite(c.value) for c in checks)
 
 
@@ -110,6 +113,31 @@ def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):
                                  "--set", "n_neighbourhoods=4", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Weisburd" in result.output and "patterns within their band" in result.output
-    assert len(pd.read_csv(out)) == 5
+    assert len(pd.read_csv(out)) == 8 and "Independent tests within their band" in result.output
     bad = runner.invoke(app, ["validate", "--set", "n_residents=lots"])
     assert bad.exit_code == 2 and "n_residents" in bad.output
+
+
+def burglary_results(attempted: int, completed: int, someone_home: int) -> pd.DataFrame:
+    zero = {col: 0 for col in ("attempted", "failed_entry", "foiled_by_occupants", "foiled_by_hardening",
+                               "interventions")}
+    return pd.DataFrame([{**zero, "attempted": attempted, "attempted_burglary": attempted,
+                          "completed_burglary": completed, "burglaries_someone_home": someone_home}])
+
+
+def test_burglary_outcome_split_against_the_british_crime_survey():
+    assert burglary_failed(burglary_results(100, 55, 25)).passed
+    assert not burglary_failed(burglary_results(100, 80, 25)).passed
+    assert burglary_someone_home(burglary_results(100, 55, 27)).passed
+    assert not burglary_someone_home(burglary_results(100, 55, 60)).passed
+    assert burglary_failed(burglary_results(100, 55, 25)).kind == CALIBRATION
+
+
+def test_displacement_check_passes_diffusion_and_partial_displacement_but_not_more_than_the_benefit():
+    area, ring = np.array([100.0, 110.0, 90.0]), np.array([500.0, 520.0, 480.0])
+    diffusion = displacement(area, area - 20, ring, ring - 5)
+    assert diffusion.passed and diffusion.value > 0 and "diffusion" in diffusion.detail
+    assert displacement(area, area - 20, ring, ring + 10).passed
+    assert not displacement(area, area - 20, ring, ring + 30).passed          # displacement beyond the benefit
+    assert not displacement(area, area + 5, ring, ring - 5).passed            # no benefit in the area
+    assert diffusion.kind == INDEPENDENT
