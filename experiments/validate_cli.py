@@ -25,10 +25,12 @@ def register(app: typer.Typer) -> None:
                  set_: Sets = None,
                  out: Annotated[Path | None, typer.Option("--out", help="Also write the table to this CSV.")]
                  = None) -> None:
-        """Check known patterns: crime concentration, CE-crime association, distance decay, belonging, mobilisation.
+        """Check known patterns: crime concentration, CE-crime association, distance decay, belonging, mobilisation,
+        the survey's ecometrics and persistence after funding.
 
         The baseline runs on 20,000 residents in 25 neighbourhoods for --steps
-        days; mobilisation runs the listening_led scenario for one year.
+        days (its survey waves give the ecometrics); the listening_led scenario
+        runs its funded year (mobilisation) and two more years (persistence).
         --set overrides apply to both.
         """
         from experiments.validate import VALIDATION_AREA, check_table
@@ -55,35 +57,51 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @fail_cleanly
     def survey(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
-               out: Annotated[Path, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet.")],
-               steps: Steps = 365, seed: Seed = 0,
-               waves: Annotated[int, typer.Option(min=1, max=100, help="Survey waves, day 0 to the last day.")] = 2,
+               out: Annotated[Path, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet (a codebook "
+                                                               "FILE_codebook.csv is written beside it).")],
+               steps: Annotated[int, typer.Option("--steps", min=0, max=5 * 365,
+                                                  help="Days to simulate (0-1825).")] = 3 * 365,
+               seed: Seed = 0,
+               sample: Annotated[int | None, typer.Option(
+                   "--sample", min=0, help="Respondents per neighbourhood per wave (0 = everyone; default: "
+                                           "survey_sample).")] = None,
+               wave_days: Annotated[str | None, typer.Option(
+                   "--wave-days", help="Wave days, e.g. '0,365,730' (default: start and end of funding, then "
+                                       "yearly).")] = None,
                observed_ce: Annotated[float | None, typer.Option(
                    "--observed-ce", help="Start from this observed collective efficacy score (1-5).")] = None,
                set_: Sets = None) -> None:
-        """Export residents' answers to the 10 collective efficacy items and the belonging item, one row each."""
-        from experiments.survey_export import expected_ce, params_for_observed_ce, score_table, simulated_survey
+        """Field survey waves in a simulated area and export them like a survey data file, one row per respondent."""
+        from experiments.survey_export import (codebook, expected_ce, params_for_observed_ce, score_table,
+                                               simulated_survey)
         from simulation.model import CommunityModel
         from simulation.output import write_atomic, write_parquet
 
         if out.suffix.lower() not in SURVEY_FORMATS:
             raise ParameterError(f"--out {str(out)!r}: expected a file ending in {' or '.join(SURVEY_FORMATS)}")
-        params = load_scenario(scenario).params.replace(**parse_sets(set_))
+        chosen = {**({"survey_sample": sample} if sample is not None else {}),
+                  **({"survey_days": wave_days} if wave_days is not None else {})}
+        params = load_scenario(scenario).params.replace(**parse_sets(set_), **chosen)
         if observed_ce is not None:
             start = params_for_observed_ce(observed_ce, params, seed)
             params = params.replace(**start)
             console.print(f"observed CE {observed_ce:g}: {', '.join(f'{k}={v:.3f}' for k, v in start.items())}")
         model = CommunityModel(params, rng=seed)
         if observed_ce is not None:
-            console.print(f"expected day-0 CE {expected_ce(model):.3f}, recorded day-0 survey "
-                          f"{model.results()['collective_efficacy'].mean():.3f}")
-        table = simulated_survey(model, steps, waves)
+            console.print(f"expected day-0 CE {expected_ce(model):.3f}")
+        table = simulated_survey(model, steps)
+        if table.empty:
+            raise ParameterError(f"no survey wave falls within {steps} days (wave days: "
+                                 f"{params.survey_days or 'funding start and end, then yearly'}); "
+                                 "give --steps or --wave-days")
         if out.suffix.lower() == ".csv":
             write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
         else:
             write_parquet(table, out)
-        means = score_table(table).groupby("day")[["collective_efficacy", "belongs"]].mean()
-        for day, row in means.iterrows():
-            console.print(f"day {day}: mean CE score {row['collective_efficacy']:.2f}, "
+        book = out.with_name(f"{out.stem}_codebook.csv")
+        write_atomic(book, lambda tmp: codebook().to_csv(tmp, index=False))
+        means = score_table(table).groupby(["wave", "fieldwork_day"])[["collective_efficacy", "belongs"]].mean()
+        for (wave, day), row in means.iterrows():
+            console.print(f"wave {wave} (day {day}): mean CE score {row['collective_efficacy']:.2f}, "
                           f"belonging {row['belongs']:.0%}")
-        console.print(f"wrote {len(table):,} responses to {out}")
+        console.print(f"wrote {len(table):,} responses to {out} and the codebook to {book}")
