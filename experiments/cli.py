@@ -122,10 +122,11 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
 @fail_cleanly
 def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all shipped strategies).")]
             = None,
-            steps: Steps = 365, seed: Seed = 0,
+            steps: Steps = 3 * 365, seed: Seed = 0,
             replicates: Annotated[int, typer.Option(min=2, max=200, help="Replicates per scenario.")] = 10,
             set_: Sets = None, workers: Workers = 1, out: Out = Path("results/compare")) -> None:
-    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
+    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure; survey
+    waves, persistence after the funding ends and the deprivation split (default: 1 funded year + 2 after)."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -154,13 +155,18 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
         paired_noise(per_run, "scenario", first), on="scenario")
     print_comparison(table, f"{len(chosen)} strategies x {replicates} paired replicates, {steps} days "
                             f"(means with 95% CI)", first)
+    from experiments.evaluation import evaluate, print_evaluation
+    evaluation = evaluate(df, {sc.name: sc.params.replace(**overrides) for sc in chosen}, order, first, steps)
+    print_evaluation(evaluation, console, first)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
+    evaluation.write(out)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
                 title="Strategy comparison")
     write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
                         replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
-    console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, waves.csv, persistence.csv, equity.csv, figure.png, "
+                  "manifest.json")
 
 
 COMPARED = {"collective_efficacy_end": "CE end", "collective_efficacy_change": "CE change",
@@ -176,7 +182,8 @@ def print_comparison(table: pd.DataFrame, title: str, first: str) -> None:
 
     from simulation.output import replicates_needed
 
-    out = Table(title=title, caption=f"CE: collective efficacy survey score (1-5). Crimes completed and "
+    out = Table(title=title, caption=f"CE: true collective efficacy (0-1; survey-measured CE by wave below). "
+                                     f"Crimes completed and "
                                      f"interventions: totals per run. Prevented: fewer completed crimes than "
                                      f"{first} with the same seed (paired). r: same-seed correlation of crimes "
                                      f"with {first}; paired SD: SD of the per-seed difference; n for ±2: paired "
