@@ -17,6 +17,7 @@ import pandas as pd
 
 from simulation.metrics import METRICS
 from simulation.output import ci95_half_width
+from simulation.persistence import with_paired_difference
 
 GROUPS = ("most deprived", "least deprived", "all")
 
@@ -63,10 +64,7 @@ def by_deprivation(df: pd.DataFrame, keys: tuple[str, ...], day: int, outcomes: 
 def compare_deprivation(split: pd.DataFrame, by: str, order: list[str], reference: str) -> pd.DataFrame:
     """Per strategy, deprivation group and outcome: mean and 95% CI, the paired difference from ``reference``
     with its 95% CI, and the gap (most minus least deprived) of that difference."""
-    index = ["replicate", "group", "outcome"]
-    base = split[split[by] == reference].set_index(index)["value"]
-    split = split.assign(diff=split["value"].to_numpy() -
-                         base.reindex(pd.MultiIndex.from_frame(split[index])).to_numpy())
+    split = with_paired_difference(split, by, reference, ["replicate", "group", "outcome"])
     rows = []
     for (name, group, outcome), part in split.groupby([by, "group", "outcome"], sort=False):
         values, diffs = part["value"].dropna(), part["diff"].dropna()

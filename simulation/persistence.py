@@ -43,12 +43,18 @@ def persistence(waves: pd.DataFrame, end_day: int, keys: tuple[str, ...]) -> pd.
                         ratio=later["value"] / later["end_value"].where(later["end_value"] != 0))
 
 
+def with_paired_difference(frame: pd.DataFrame, by: str, reference: str, index: list[str]) -> pd.DataFrame:
+    """``frame`` with ``diff``: each ``value`` minus the ``reference`` strategy's value at the same ``index``
+    (replicate and the rest): the paired difference on the same seed."""
+    base = frame[frame[by] == reference].set_index(index)["value"]
+    return frame.assign(diff=frame["value"].to_numpy() -
+                        base.reindex(pd.MultiIndex.from_frame(frame[index])).to_numpy())
+
+
 def compare_waves(waves: pd.DataFrame, by: str, order: list[str], reference: str) -> pd.DataFrame:
     """Per strategy (``by``), wave and outcome: mean and 95% CI over replicates, and the paired difference from
     the ``reference`` strategy on the same replicate with its 95% CI."""
-    base = waves[waves[by] == reference].set_index(["replicate", "day", "outcome"])["value"]
-    paired = waves.assign(diff=waves["value"].to_numpy() -
-                          base.reindex(pd.MultiIndex.from_frame(waves[["replicate", "day", "outcome"]])).to_numpy())
+    paired = with_paired_difference(waves, by, reference, ["replicate", "day", "outcome"])
     rows = []
     for (name, day, outcome), part in paired.groupby([by, "day", "outcome"], sort=False):
         values, diffs = part["value"].dropna(), part["diff"].dropna()
