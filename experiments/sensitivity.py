@@ -29,9 +29,10 @@ GAINS_PER_CONTACT: dict[str, tuple[str, ...]] = {
     "listening": ("listening_per_day", "listen_trust_gain", "listen_efficacy_gain", "connections_per_conversation",
                   "p_join", "p_alliance_join"),
     "broadcast": ("broadcast_contacts_per_day", "broadcast_trust_gain", "broadcast_efficacy_gain", "p_attend_meeting",
-                  "meeting_trust_gain", "meeting_efficacy_gain", "connections_per_conversation", "p_join"),
+                  "meeting_trust_gain", "meeting_efficacy_gain", "contact_saturation", "connections_per_conversation",
+                  "p_join"),
     "neighbourhood_watch": ("watch_contacts_per_day", "watch_trust_gain", "watch_efficacy_gain", "p_watch_join",
-                            "p_watch_lapse", "watch_notice_factor"),
+                            "p_watch_lapse", "contact_saturation", "watch_notice_factor"),
     "none": ("hardening_cost_gbp", "p_foil_hardened"),
 }
 """Default parameters varied for each strategy: its reach and its gains per contact (so every strategy's assumed
@@ -44,7 +45,7 @@ SUGGESTED_BOUNDS = {"listening_per_day": (0.1, 3.0), "connections_per_conversati
                     "meeting_trust_gain": (0.0, 0.2), "meeting_efficacy_gain": (0.0, 0.2),
                     "watch_contacts_per_day": (2.0, 40.0), "watch_trust_gain": (0.0, 0.05),
                     "watch_efficacy_gain": (0.0, 0.05), "p_watch_join": (0.0, 0.5), "p_watch_lapse": (0.0, 0.01),
-                    "watch_notice_factor": (1.0, 4.0), "hardening_cost_gbp": (100.0, 2000.0),
+                    "watch_notice_factor": (1.0, 4.0), "contact_saturation": (1, 20), "hardening_cost_gbp": (100.0, 2000.0),
                     "p_foil_hardened": (0.1, 0.9), "campaign_days": (30.0, 365.0), "coaching_power": (0.0, 1.5),
                     "alliance_power": (0.0, 1.5), "outcome_learning_rate": (0.0, 0.5),
                     "leader_burnout": (0.05, 0.8)}

@@ -131,3 +131,21 @@ def test_params_of_every_section_pickle_for_worker_processes():
 
     p = Params(organising="neighbourhood_watch", watch_cost_gbp=1.0)
     assert pickle.loads(pickle.dumps(p)) == p
+
+
+def test_only_a_households_first_contacts_bring_a_gain():
+    model = CommunityModel("broadcast", rng=1, **SMALL)
+    strategy = model.processes["organising"].strategy
+    received = np.zeros(model.residents.n, dtype=np.int64)
+    received[3] = 4
+    fresh = strategy.fresh(np.array([3, 5, 3, 5, 5, 5, 5, 5, 5]), received)
+    assert fresh.tolist() == [True, True, False, True, True, True, True, False, False]
+    assert received[3] == 6 and received[5] == 7
+
+
+def test_repeated_leaflets_stop_adding_trust():
+    many = run("broadcast", steps=200, broadcast_contacts_per_day=200.0, p_attend_meeting=0.0)
+    capped = run("broadcast", steps=200, broadcast_contacts_per_day=200.0, p_attend_meeting=0.0,
+                 contact_saturation=1000)
+    gain = lambda m: (m.residents.trust - m.residents.base_trust).mean()  # noqa: E731
+    assert 0 < gain(many) < gain(capped) / 3

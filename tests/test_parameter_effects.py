@@ -33,6 +33,7 @@ for name in ("organising_end_day", "campaign_days", "power_per_doubling", "coach
     CONTEXT[name] = LIFECYCLE
 CONTEXT["hardening_end_day"] = {**RICH, "hardening_budget_gbp": 500_000.0, "hardening_end_day": 30}
 CONTEXT["mismatch_factor"] = BROADCAST
+CONTEXT["contact_saturation"] = BROADCAST
 for name in ("vacancy_days", "ramp_up_days"):
     CONTEXT[name] = {**RICH, "organiser_turnover": 0.95, "vacancy_days": 5, "ramp_up_days": 10}
 CONTEXT["lighting_gain"] = {**LIFECYCLE, "offenders_per_1000": 100.0}   # enough crime to meet the lit streets

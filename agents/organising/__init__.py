@@ -40,6 +40,10 @@ class OrganisingParams(Section, title="Organising"):
     connections_per_conversation: float = param(1.0, "ties", 0.0, 10.0, "assumed",
                                                 "New ties an organiser brokers between residents sharing a "
                                                 "concern, per conversation or meeting attended.")
+    contact_saturation: int = param(5, "contacts", 0, 1000, "assumed from Green & Zelizer 2017: turnout rose with "
+                                    "up to five mailers and not beyond",
+                                    "Leaflet or doorstep contacts per household that still bring a gain; later "
+                                    "ones bring none.")
     organising_start_day: int = param(0, "day", 0, 36_500, "scenario",
                                       "Day the funding starts: organisers work from the next day on.")
     organising_end_day: int = param(365, "day", 0, 36_500, "scenario; one year, the length of a Safer Streets "

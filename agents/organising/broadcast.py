@@ -3,7 +3,8 @@
 Effect sizes come from the literature on impersonal contact and public
 meetings rather than from listening-led organising's assumptions: a leaflet
 moves people far less than a face-to-face conversation (Gerber & Green
-2000), and attendance at monthly public meetings is calibrated to Chicago's
+2000) and a household's leaflets beyond the fifth move it no further
+(``contact_saturation``; Green & Zelizer 2017), and attendance at monthly public meetings is calibrated to Chicago's
 community-policing beat meetings at their peak (Skogan & Steiner 2004).
 Attending a meeting is credited with the gains of a one-to-one conversation
 (generous to broadcast: assumed). Broadcast organisers do not coach the
@@ -49,6 +50,10 @@ class Broadcast(Strategy):
     name = "broadcast"
     sections = (BroadcastParams,)
 
+    def __init__(self, model) -> None:
+        super().__init__(model)
+        self.leaflets = np.zeros(model.residents.n, dtype=np.int64)
+
     def work(self, effort: np.ndarray) -> None:
         """Leaflet today; on meeting days hold the meeting and introduce attendees to each other."""
         p, m = self.p, self.model
@@ -58,8 +63,9 @@ class Broadcast(Strategy):
         contacts = rng.poisson(p.broadcast_contacts_per_day * effort)
         contacted = pop.random_in(np.repeat(np.arange(pop.n_nbhd), contacts), rng)
         self.count_contacts(contacted)
-        m.requests.trust[contacted] += p.broadcast_trust_gain
-        m.requests.efficacy[contacted] += p.broadcast_efficacy_gain
+        gaining = contacted[self.fresh(contacted, self.leaflets)]
+        np.add.at(m.requests.trust, gaining, p.broadcast_trust_gain)
+        np.add.at(m.requests.efficacy, gaining, p.broadcast_efficacy_gain)
         attend = p.p_attend_meeting * np.where(r.has_concern(agenda, contacted), 1.0, p.mismatch_factor)
         r.meeting_invite[contacted[rng.random(len(contacted)) < attend]] = True
         if m.today % p.meeting_interval_days != 0:

@@ -91,6 +91,16 @@ class Strategy(Component):
     def carry_on(self) -> None:
         """What the strategy leaves behind that keeps going every day, funded or not (default: nothing)."""
 
+    def fresh(self, who: np.ndarray, received: np.ndarray) -> np.ndarray:
+        """Which of the contacts ``who`` (one entry per contact) still bring a gain: the household's first
+        ``contact_saturation`` contacts. Counts each contact in ``received`` (contacts per resident so far)."""
+        order = np.argsort(who, kind="stable")
+        sorted_who = who[order]
+        nth = np.empty(len(who), dtype=np.int64)
+        nth[order] = received[sorted_who] + np.arange(len(who)) - np.searchsorted(sorted_who, sorted_who)
+        np.add.at(received, who, 1)
+        return nth < self.p.contact_saturation
+
     def count_contacts(self, who: np.ndarray) -> None:
         """Tally contacts per neighbourhood, shared equally by the organisers in post there."""
         m = self.model

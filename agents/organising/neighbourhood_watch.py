@@ -4,10 +4,11 @@ Police community support officers (PCSOs) knock on doors and hold street
 briefings in their neighbourhood; a household concerned about burglary or
 car crime joins the local scheme more readily than one that is not. Members
 watch their street (they notice an attempt more often, like members of a
-resident-led crime group) until their membership lapses; a visit brings the small gains of a
-leaflet contact. Nothing here is built on listening or on residents' own
-issues: the agenda is the police's. Membership outlives the funding and
-decays at its lapse rate.
+resident-led crime group) until their membership lapses; membership outlives
+the funding and decays at its lapse rate. A visit brings the small gains of
+a leaflet contact, and visits beyond a household's fifth none
+(``contact_saturation``). Nothing here is built on listening or on
+residents' own issues: the agenda is the police's.
 Evidence: Bennett, Holloway & Farrington (2008) meta-analysis, crime
 reductions of about 16-26% in evaluated schemes, mechanisms unclear
 (surveillance and reporting are the usual accounts); many schemes lapse
@@ -51,6 +52,7 @@ class NeighbourhoodWatch(Strategy):
     def __init__(self, model) -> None:
         super().__init__(model)
         self.members = np.zeros(model.residents.n, dtype=bool)
+        self.visits = np.zeros(model.residents.n, dtype=np.int64)
 
     def cost_per_year(self) -> float:
         """Cost of one officer for a year (GBP)."""
@@ -64,8 +66,9 @@ class NeighbourhoodWatch(Strategy):
         visits = rng.poisson(p.watch_contacts_per_day * effort)
         visited = pop.random_in(np.repeat(np.arange(pop.n_nbhd), visits), rng)
         self.count_contacts(visited)
-        m.requests.trust[visited] += p.watch_trust_gain
-        m.requests.efficacy[visited] += p.watch_efficacy_gain
+        gaining = visited[self.fresh(visited, self.visits)]
+        np.add.at(m.requests.trust, gaining, p.watch_trust_gain)
+        np.add.at(m.requests.efficacy, gaining, p.watch_efficacy_gain)
         concerned = r.has_concern(CRIME_ISSUES[:, None], visited).any(axis=0)
         joins = rng.random(len(visited)) < p.p_watch_join * np.where(concerned, 1.0, p.mismatch_factor)
         self.members[visited[joins]] = True
