@@ -5,7 +5,8 @@ meetings rather than from listening-led organising's assumptions: a leaflet
 moves people far less than a face-to-face conversation (Gerber & Green
 2000) and a household's leaflets beyond the fifth move it no further
 (``contact_saturation``; Green & Zelizer 2017), and attendance at monthly public meetings is calibrated to Chicago's
-community-policing beat meetings at their peak (Skogan & Steiner 2004).
+community-policing beat meetings at their peak (monthly meetings in every
+beat: Skogan & Steiner 2004; attendance from police figures reported by WBEZ).
 Attending a meeting is credited with the gains of a one-to-one conversation
 (generous to broadcast: assumed). Broadcast organisers do not coach the
 leaders of action groups.
@@ -22,7 +23,8 @@ from simulation.state import ISSUE_NAMES, Stage, issue_index
 IMPERSONAL = ("assumed: a tenth of a one-to-one conversation's gain; face-to-face canvassing raised turnout "
               "substantially, direct mail only slightly (Gerber & Green 2000)")
 CAPS = ("calibrated: ~5.5 attendances per 1,000 households per monthly meeting, Chicago CAPS beat meetings at their "
-        "2002 peak (70,024 attendances a year in 280 beats, ~1.06 million households; Skogan & Steiner 2004)")
+        "2002 peak (70,024 attendances a year in 280 beats, Chicago Police Department figures reported by WBEZ; "
+        "~1.06 million households, 2000 Census)")
 
 
 class BroadcastParams(Section, title="Broadcast consultation"):
