@@ -122,11 +122,10 @@ def run(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a
 @fail_cleanly
 def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (default: all shipped strategies).")]
             = None,
-            steps: Steps = 3 * 365, seed: Seed = 0,
+            steps: Steps = 365, seed: Seed = 0,
             replicates: Annotated[int, typer.Option(min=2, max=200, help="Replicates per scenario.")] = 10,
             set_: Sets = None, workers: Workers = 1, out: Out = Path("results/compare")) -> None:
-    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure; survey
-    waves, persistence after the funding ends and the deprivation split (default: 1 funded year + 2 after)."""
+    """Compare strategies on the same replicate seeds (paired): table with 95% CIs, crimes prevented, figure."""
     import pandas as pd
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -124,17 +124,15 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
                 set_: Sets = None, workers: Workers = 1, scheduler: Scheduler = None,
                 out: Annotated[Path, typer.Option("--out", help="Results directory.")] = Path("results/sensitivity"),
                 ) -> None:
-    """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices.
-
-    Without --param, the scenario's strategy's reach and gains per contact are varied."""
-    from experiments.sensitivity import default_params, parse_bounds, problem, run_analysis
+    """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
+    from experiments.sensitivity import DEFAULT_PARAMS, parse_bounds, problem, run_analysis
     from experiments.sweep import SweepIncomplete
     from simulation.replicates import replicate_seeds
     from simulation.scenarios import load_scenario
 
     fixed = {"n_residents": 500, **parse_sets(set_)}
+    prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
     chosen = load_scenario(scenario)
-    prob = problem(param or list(default_params(chosen.params)), parse_bounds(bounds))
     reference = None if versus == "none" else load_scenario(versus)
     try:
         table, _ = run_analysis(method, chosen, reference, prob, outcome, samples,

@@ -22,9 +22,6 @@ def register(app: typer.Typer) -> None:
     @fail_cleanly
     def validate(steps: Steps = 3 * 365, seed: Seed = 0,
                  replicates: Annotated[int, typer.Option(min=1, max=50, help="Replicate runs (1-50).")] = 3,
-                 follow_up_days: Annotated[int, typer.Option(
-                     "--follow-up-days", min=1, max=5 * 365,
-                     help="Days listening-led is followed after its funded year (persistence).")] = 2 * 365,
                  set_: Sets = None,
                  out: Annotated[Path | None, typer.Option("--out", help="Also write the table to this CSV.")]
                  = None) -> None:
@@ -33,7 +30,7 @@ def register(app: typer.Typer) -> None:
 
         The baseline runs on 20,000 residents in 25 neighbourhoods for --steps
         days (its survey waves give the ecometrics); the listening_led scenario
-        runs its funded year (mobilisation) and --follow-up-days more (persistence).
+        runs its funded year (mobilisation) and two more (persistence).
         --set overrides apply to both.
         """
         from experiments.validate import VALIDATION_AREA, check_table
@@ -42,8 +39,7 @@ def register(app: typer.Typer) -> None:
 
         overrides = parse_sets(set_)
         with console.status("simulating"):
-            checks = run_checks(steps=steps, seed=seed, replicates=replicates, overrides=overrides,
-                                follow_up_days=follow_up_days)
+            checks = run_checks(steps=steps, seed=seed, replicates=replicates, overrides=overrides)
         table = Table("pattern", "value", "band", "result", "detail", "source",
                       title=f"Pattern-oriented validation: baseline {VALIDATION_AREA | overrides}, {steps} days, "
                             f"{replicates} replicates, seed {seed}")

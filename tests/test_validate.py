@@ -150,8 +150,7 @@ def test_validate_runs_every_check_on_a_small_area():
 def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):
     runner = CliRunner()
     out = tmp_path / "checks.csv"
-    result = runner.invoke(app, ["validate", "--steps", "30", "--replicates", "1", "--follow-up-days", "30",
-                                 "--set", "n_residents=1500",
+    result = runner.invoke(app, ["validate", "--steps", "30", "--replicates", "1", "--set", "n_residents=1500",
                                  "--set", "n_neighbourhoods=4", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Weisburd" in result.output and "patterns within their band" in result.output
