@@ -27,9 +27,21 @@ def willingness_to_intervene(trust: np.ndarray, efficacy: np.ndarray, fear: np.n
 
 
 def relax(x: np.ndarray, base: np.ndarray, tie_mean: np.ndarray, relax_rate: float,
-          peer_influence: float, delta: np.ndarray) -> np.ndarray:
-    """One day of an attitude: events, drift back to baseline, pull towards ties; kept in [0, 1]."""
-    return np.clip(x + delta + relax_rate * (base - x) + peer_influence * (tie_mean - x), 0.0, 1.0)
+          peer_influence: float, delta: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """One day of an attitude: events, drift back to baseline, pull towards ties; kept in [0, 1].
+
+    ``x + delta + relax_rate (base - x) + peer_influence (tie_mean - x)``, written
+    into ``out`` if given (``out`` may be ``x``).
+    """
+    change = base - x
+    change *= relax_rate
+    change += delta
+    if peer_influence:
+        pull = tie_mean - x
+        pull *= peer_influence
+        change += pull
+    out = np.add(x, change, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 class PresenceParams(Section, title="Presence"):
@@ -69,8 +81,7 @@ class Attitudes(Component):
         """Trust and efficacy relax and follow ties; fear relaxes (no randomness)."""
         p, r, asked = self.p, self.model.residents, self.model.requests
         tie_trust, tie_efficacy = self.model.population.tie_means(r.trust, r.efficacy)
-        r.trust = relax(r.trust, r.base_trust, tie_trust, p.relax_rate, p.peer_influence,
-                        asked.trust).astype(np.float32)
-        r.efficacy = relax(r.efficacy, r.base_efficacy, tie_efficacy, p.relax_rate, p.peer_influence,
-                           asked.efficacy).astype(np.float32)
-        r.fear = relax(r.fear, r.base_fear, r.fear, p.relax_rate, 0.0, asked.fear).astype(np.float32)
+        relax(r.trust, r.base_trust, tie_trust, p.relax_rate, p.peer_influence, asked.trust, out=r.trust)
+        relax(r.efficacy, r.base_efficacy, tie_efficacy, p.relax_rate, p.peer_influence, asked.efficacy,
+              out=r.efficacy)
+        relax(r.fear, r.base_fear, r.fear, p.relax_rate, 0.0, asked.fear, out=r.fear)

@@ -6,8 +6,12 @@ Each measurement runs in a fresh process so its peak memory is its own:
   the 1,000 allowed, ``mean_degree`` 9 which gives ~10 ties per resident
   with the group ties): construction time, wall and CPU time per step,
   resident-steps per second and peak resident set size;
-* the plain per-agent Mesa reference of the core resident rules
-  (:mod:`experiments.mesa_reference`) at small sizes, and the speed ratio;
+* the plain per-agent Mesa reference of the core resident rules, written
+  as a competent Mesa modeller would (:mod:`experiments.mesa_reference`), at
+  1k, 10k and 100k residents, and the speed ratio;
+* optionally, the full model of another checkout (``--against DIR``, e.g. a
+  git worktree of an earlier commit), timed right after this one at each
+  size in the same run, and the speed ratio;
 * Mesa's own Boltzmann wealth example, for orientation (agent-steps/s).
 
 By default every size is timed over a whole simulated year (365 steps, the
@@ -21,10 +25,13 @@ are dominated by a fixed per-step overhead, which flatters the overall fit). Run
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import platform
 import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -41,7 +48,7 @@ SCENARIO = "listening_led"
 MEAN_DEGREE = 9.0
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 10_000)
-REFERENCE_SIZES = (1_000, 10_000)
+REFERENCE_SIZES = (1_000, 10_000, 100_000)
 BOLTZMANN_AGENTS = 1_000
 YEAR = 365
 
@@ -94,6 +101,15 @@ def time_reference(n_residents: int, steps: int, seed: int) -> dict[str, Any]:
             "peak_rss_mb": peak_rss_mb()}
 
 
+def time_model_of(checkout: Path, n_residents: int, steps: int, seed: int) -> dict[str, Any]:
+    """:func:`time_model` of another checkout's code (its own ``experiments.bench``), in a fresh interpreter."""
+    code = ("import json; from experiments.bench import time_model; "
+            f"print(json.dumps(time_model({n_residents}, {steps}, {seed})))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=checkout, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(checkout)})
+    return {**json.loads(done.stdout.splitlines()[-1]), "kind": "against", "checkout": str(checkout)}
+
+
 def time_boltzmann(n_agents: int, steps: int, seed: int) -> dict[str, Any]:
     """Mesa's Boltzmann wealth example as shipped (about one agent per cell)."""
     from mesa.examples import BoltzmannWealth
@@ -112,6 +128,15 @@ def in_fresh_process(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str,
     """Run ``fn(*args)`` in a new process, so memory and imports are measured separately."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(fn, *args).result()
+
+
+def speedup(ours: dict[str, Any], other: dict[str, Any]) -> float:
+    """How many times faster ``ours`` steps a resident than ``other``, by CPU time per resident-step.
+
+    CPU time, not wall time: on a shared machine the wall time of each
+    measurement depends on what else ran at that moment.
+    """
+    return (other["cpu_step_ms"] / other["residents"]) / (ours["cpu_step_ms"] / ours["residents"])
 
 
 def fit_exponent(size: Sequence[float], cost: Sequence[float]) -> float:
@@ -139,6 +164,7 @@ def machine() -> dict[str, Any]:
 
 def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_sizes: Sequence[int] = REFERENCE_SIZES,
                   reference_steps: int = 5, boltzmann_steps: int = 50, seed: int = 1,
+                  against: Path | None = None, against_sizes: Sequence[int] = (100_000,),
                   progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
     """Time everything; return the rows, speed ratios and fitted exponents."""
     info = machine()
@@ -146,11 +172,16 @@ def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_siz
     for n in sizes:
         progress(f"model, {n:,} residents, {steps} steps")
         rows.append(in_fresh_process(time_model, n, steps, seed))
-    rate = {row["residents"]: row["resident_steps_per_s"] for row in rows}
+        if against is not None and n in against_sizes:
+            progress(f"model of {against}, {n:,} residents, {steps} steps")
+            other = time_model_of(against, n, steps, seed)
+            other["model_speedup"] = speedup(rows[-1], other)
+            rows.append(other)
+    model_rows = {row["residents"]: row for row in rows if row["kind"] == "model"}
     for n in reference_sizes:
         progress(f"plain Mesa reference, {n:,} residents, {reference_steps} steps")
         ref = in_fresh_process(time_reference, n, reference_steps, seed)
-        ref["model_speedup"] = rate[n] / ref["resident_steps_per_s"] if n in rate else float("nan")
+        ref["model_speedup"] = speedup(model_rows[n], ref) if n in model_rows else float("nan")
         rows.append(ref)
     if boltzmann_steps:
         progress(f"Mesa Boltzmann wealth, {BOLTZMANN_AGENTS:,} agents, {boltzmann_steps} steps")

@@ -86,6 +86,11 @@ def codebook() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "label", "values"])
 
 
+def evenly_spaced_days(steps: int, waves: int) -> list[int]:
+    """``waves`` wave days spread evenly from day 0 to day ``steps`` (distinct whole days)."""
+    return sorted({int(d) for d in np.linspace(0, steps, max(waves, 1)).round()})
+
+
 def simulated_survey(model: CommunityModel, steps: int) -> pd.DataFrame:
     """Run ``model`` for ``steps`` days and return every wave fielded (its wave days are ``survey_days`` or the
     funded period with yearly follow-ups)."""

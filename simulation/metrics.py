@@ -114,19 +114,25 @@ def aggregate(values: np.ndarray, kind: str, weights: np.ndarray) -> np.ndarray:
     return (values * weights).sum(axis=-1) / weights.sum(axis=-1)
 
 
+COUNTED = np.array([m.kind in ("flow", "stock") for m in METRICS.values()])
+
+
 def area_row(row: dict[str, np.ndarray]) -> dict[str, float]:
-    """The whole area on one day, from one day's per-neighbourhood record."""
-    weights = row["residents"]
-    return {name: float(aggregate(row[name], metric.kind, weights)) for name, metric in METRICS.items()}
+    """The whole area on one day, from one day's per-neighbourhood record (as :func:`aggregate` combines)."""
+    values = np.array([row[name] for name in METRICS], dtype=np.float64)
+    area = np.empty(len(METRICS))
+    area[COUNTED] = aggregate(values[COUNTED], "flow", row["residents"])
+    area[~COUNTED] = aggregate(values[~COUNTED], "mean", row["residents"])
+    return dict(zip(METRICS, area.tolist()))
 
 
 def record(model: CommunityModel) -> dict[str, np.ndarray]:
     """One day's per-neighbourhood values of every metric (plus ``step`` and ``neighbourhood``)."""
     p, r, pop, net = model.params, model.residents, model.population, model.network
-    k, tally, everyone = pop.n_nbhd, model.tally, np.arange(r.n)
+    k, tally = pop.n_nbhd, model.tally
     measured = survey_scores(model)
-    means = pop.nbhd_matrix @ np.column_stack([r.trust, r.efficacy, r.fear, r.willingness, net.degree(),
-                                               r.hardened]) / pop.nbhd_count[:, None]
+    trust, efficacy, fear, willingness, degree = (pop.per_nbhd(None, x) / pop.nbhd_count for x in (
+        r.trust, r.efficacy, r.fear, r.willingness, net.degree()))
     stages = np.bincount(pop.nbhd * len(STAGES) + r.stage, minlength=k * len(STAGES)).reshape(k, len(STAGES))
     members = np.flatnonzero(r.stage >= Stage.ACTIVE)
     groups = np.bincount(pop.issue_key(members), minlength=k * N_ISSUES).reshape(k, N_ISSUES)
@@ -136,9 +142,9 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
     for c in CRIME_TYPES:
         crimes[f"foiled_{c.name}"] = crimes[f"attempted_{c.name}"] - crimes[f"completed_{c.name}"]
     row = {
-        "residents": pop.nbhd_count, "deprivation": model.place.deprivation, "collective_efficacy": (means[:, 0] + means[:, 3]) / 2,
-        "ce_cohesion": means[:, 0], "ce_control": means[:, 3], **measured, "trust": means[:, 0], "efficacy": means[:, 1],
-        "fear": means[:, 2], "willingness": means[:, 3],
+        "residents": pop.nbhd_count, "deprivation": model.place.deprivation,
+        "collective_efficacy": (trust + willingness) / 2, "ce_cohesion": trust, "ce_control": willingness,
+        **measured, "trust": trust, "efficacy": efficacy, "fear": fear, "willingness": willingness,
         **{outcome: sum(crimes[f"{outcome}_{c.name}"] for c in CRIME_TYPES)
            for outcome in ("attempted", "completed", "foiled")},
         "interventions": tally["interventions"],
@@ -148,17 +154,17 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
         "active": stages[:, Stage.ACTIVE] + stages[:, Stage.LEADER],
         "action_groups": (groups > 0).sum(axis=1),
         "watching": pop.per_nbhd(np.flatnonzero(model.requests.watch)),
-        "mean_degree": means[:, 4],
-        "clustering": (pop.per_nbhd(everyone, net.local_clustering()) / pop.nbhd_count if measure
+        "mean_degree": degree,
+        "clustering": (pop.per_nbhd(None, net.local_clustering()) / pop.nbhd_count if measure
                        else np.full(k, np.nan)),
-        "largest_component_share": (pop.per_nbhd(everyone, net.in_largest_component()) / pop.nbhd_count
+        "largest_component_share": (pop.per_nbhd(None, net.in_largest_component()) / pop.nbhd_count
                                     if measure else np.full(k, np.nan)),
         "organiser_contacts": tally["organiser_contacts"], "new_ties": tally["new_ties"],
         "organisers_at_work": model.organisers.effort.copy(),
         "allied_associations": model.associations.per_nbhd(k),
-        **{name: tally[name] for name in ("association_conversations", "meeting_attendances", "campaigns_won", "campaigns_lost",
-                                          "groups_folded", "leader_burnouts")},
-        "households_hardened": means[:, 5] * pop.nbhd_count, "cost_gbp": tally["cost_gbp"],
+        **{name: tally[name] for name in ("association_conversations", "meeting_attendances", "campaigns_won",
+                                          "campaigns_lost", "groups_folded", "leader_burnouts")},
+        "households_hardened": pop.per_nbhd(np.flatnonzero(r.hardened)), "cost_gbp": tally["cost_gbp"],
     }
     return {"step": np.full(k, model.today), "neighbourhood": np.arange(k), **{name: row[name] for name in METRICS}}
 

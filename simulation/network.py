@@ -1,21 +1,26 @@
-"""The residents' social network: edge arrays with sparse matrices for fast sums.
+"""The residents' social network: a sparse matrix of the ties people start with, plus the ties added since.
 
-The network is stored as undirected edge arrays. Sums over ties ("how many of
-my ties are active", "mean trust of my ties") are sparse matrix-vector
-products. New ties brokered during a run go into a small second matrix that is
-folded into the main one when it grows, so adding ties stays cheap.
-A :mod:`networkx` graph is built on demand for export and visualisation;
-users' own network files are read by :mod:`simulation.network_file`.
+Ties present at the start are a symmetric CSR matrix, so sums over ties
+("mean trust of my ties") are one sparse product. Ties added during a run
+(organisers' introductions) go into an append-only buffer kept sorted by
+resident, which every query reads alongside the matrix; the buffer is folded
+into the matrix when it reaches 5% of it. Ties are never removed, so the
+network measures are kept up to date as ties are added once they have been
+asked for: triangles per resident (for clustering) and connected components
+(a union of components for each tie joining two). A :mod:`networkx` graph is
+built on demand for export and visualisation; users' network files are read
+by :mod:`simulation.network_file`.
 """
 
 from __future__ import annotations
-
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+FOLD_SHARE = 0.05
+"""The buffer of added ties is folded into the matrix when it holds this share of the matrix's ties."""
 
 
 def _symmetric(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_matrix:
@@ -38,23 +43,47 @@ def edge_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     return lo * n + hi
 
 
+def _gather(starts: np.ndarray, counts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each query i, the ``counts[i]`` values from ``starts[i]``: (query position, value) arrays."""
+    owner = np.repeat(np.arange(len(starts)), counts)
+    first = np.cumsum(counts) - counts
+    return owner, values[starts[owner] + np.arange(len(owner)) - first[owner]]
+
+
+def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    if len(sorted_keys) == 0:
+        return np.zeros(len(keys), dtype=bool)
+    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return sorted_keys[pos] == keys
+
+
+def _insert_sorted(array: np.ndarray, values: np.ndarray, *aligned: tuple[np.ndarray, np.ndarray]
+                   ) -> tuple[np.ndarray, ...]:
+    """``array`` (sorted) with ``values`` inserted in order; arrays ``aligned`` with it get theirs at the same places."""
+    order = np.argsort(values, kind="stable")
+    at = np.searchsorted(array, values[order], side="right")
+    return (np.insert(array, at, values[order]), *(np.insert(a, at, v[order]) for a, v in aligned))
+
+
 class SocialNetwork:
     """Undirected ties between ``n`` residents."""
 
     def __init__(self, n: int, u: np.ndarray, v: np.ndarray) -> None:
         keep = u != v
-        keys = sorted_unique(edge_keys(u[keep], v[keep], n))
         self.n = n
-        self._keys = keys
-        self._adj = _symmetric((keys // n).astype(np.int32), (keys % n).astype(np.int32), n)
-        self._new_adj = sp.csr_matrix((n, n), dtype=np.float32)
-        self._new_keys = np.empty(0, dtype=np.int64)
-        self._degree = self._count_degree()
+        self._fold(sorted_unique(edge_keys(u[keep], v[keep], n)))
+        self._degree = np.diff(self._base.indptr).astype(np.int64)
+        self._triangles6: np.ndarray | None = None   # 6 x triangles per resident, once asked for
+        self._component: np.ndarray | None = None    # component of each resident, once asked for
+        self._component_size: np.ndarray | None = None
 
-    def _count_degree(self) -> np.ndarray:
-        degree = np.diff(self._adj.indptr) + np.diff(self._new_adj.indptr)
-        degree.flags.writeable = False
-        return degree
+    def _fold(self, keys: np.ndarray) -> None:
+        """Make ``keys`` the matrix's ties and empty the buffer of added ties."""
+        self._keys = keys
+        self._base = _symmetric((keys // self.n).astype(np.int32), (keys % self.n).astype(np.int32), self.n)
+        self._new_keys = np.empty(0, dtype=np.int64)
+        self._new_ends = np.empty(0, dtype=np.int64)      # both ends of every added tie, sorted
+        self._new_partners = np.empty(0, dtype=np.int64)  # the other end, aligned with _new_ends
 
     @property
     def n_edges(self) -> int:
@@ -62,27 +91,41 @@ class SocialNetwork:
         return len(self._keys) + len(self._new_keys)
 
     def degree(self) -> np.ndarray:
-        """Ties per resident (read-only; kept up to date as ties are added)."""
-        return self._degree
+        """Ties per resident (read-only view; kept up to date as ties are added)."""
+        view = self._degree.view()
+        view.flags.writeable = False
+        return view
+
+    def ties_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every tie of the residents ``who`` (repeats allowed): (position in ``who``, neighbour) arrays."""
+        indptr = self._base.indptr
+        owner, neighbour = _gather(indptr[who], indptr[who + 1] - indptr[who], self._base.indices)
+        if len(self._new_ends) == 0:
+            return owner, neighbour.astype(np.int64)
+        lo = np.searchsorted(self._new_ends, who, side="left")
+        new_owner, new_neighbour = _gather(lo, np.searchsorted(self._new_ends, who, side="right") - lo,
+                                           self._new_partners)
+        return np.concatenate([owner, new_owner]), np.concatenate([neighbour, new_neighbour])
 
     def tie_sum(self, x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         """For each resident (or each of ``rows``), the sum of ``x`` over their ties."""
-        if rows is not None and len(rows) < self.n // 4:   # slicing rows only pays for a few rows
-            return self._adj[rows] @ x + self._new_adj[rows] @ x
-        total = self._adj @ x + self._new_adj @ x
-        return total if rows is None else total[rows]
+        if rows is not None:
+            owner, neighbour = self.ties_of(rows)
+            return np.bincount(owner, x[neighbour], minlength=len(rows))
+        total = self._base @ x
+        if len(self._new_ends):
+            total += np.bincount(self._new_ends, x[self._new_partners], minlength=self.n).astype(total.dtype)
+        return total
 
     def tie_mean(self, x: np.ndarray, default: np.ndarray) -> np.ndarray:
         """Mean of ``x`` over each resident's ties (``default`` where there are none)."""
         deg = self.degree()
-        total = self.tie_sum(x.astype(np.float32))
-        return np.where(deg > 0, total / np.maximum(deg, 1), default)
+        return np.where(deg > 0, self.tie_sum(x.astype(np.float32)) / np.maximum(deg, 1), default)
 
     def tied_to(self, who: np.ndarray) -> np.ndarray:
         """Boolean mask of residents with at least one tie to a resident in ``who``."""
-        _, neighbour = self._ties_of(who)
         mask = np.zeros(self.n, dtype=bool)
-        mask[neighbour] = True
+        mask[self.ties_of(who)[1]] = True
         return mask
 
     def tie_counts(self, who: np.ndarray, label: np.ndarray, n_labels: int) -> np.ndarray:
@@ -90,21 +133,9 @@ class SocialNetwork:
 
         Equals ``tie_sum`` of the one-hot label matrix, at a cost proportional to the ties of ``who``.
         """
-        owner, neighbour = self._ties_of(who)
+        owner, neighbour = self.ties_of(who)
         counts = np.bincount(neighbour * n_labels + label[owner], minlength=self.n * n_labels)
         return counts.reshape(self.n, n_labels).astype(np.float32)
-
-    def _ties_of(self, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Every tie of the residents ``who``: (position in ``who``, neighbour) arrays."""
-        owners, neighbours = [], []
-        for m in (self._adj, self._new_adj):
-            start = m.indptr[who]
-            count = m.indptr[who + 1] - start
-            owner = np.repeat(np.arange(len(who)), count)
-            first = np.cumsum(count) - count
-            owners.append(owner)
-            neighbours.append(m.indices[start[owner] + np.arange(len(owner)) - first[owner]])
-        return np.concatenate(owners), np.concatenate(neighbours).astype(np.int64)
 
     def are_tied(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Whether each pair (u[i], v[i]) is tied."""
@@ -121,53 +152,105 @@ class SocialNetwork:
         keys = keys[~(_contains(self._keys, keys) | _contains(self._new_keys, keys))]
         if len(keys) == 0:
             return np.empty(0, dtype=np.int64)
-        self._new_keys = np.sort(np.concatenate([self._new_keys, keys]))
-        if len(self._new_keys) > 0.05 * len(self._keys) + 1000:
-            self._keys = np.sort(np.concatenate([self._keys, self._new_keys]))
-            self._adj = _symmetric((self._keys // self.n).astype(np.int32),
-                                   (self._keys % self.n).astype(np.int32), self.n)
-            self._new_keys = np.empty(0, dtype=np.int64)
-        self._new_adj = _symmetric((self._new_keys // self.n).astype(np.int32),
-                                   (self._new_keys % self.n).astype(np.int32), self.n)
-        self._degree = self._count_degree()
-        return keys // self.n
+        lo, hi = keys // self.n, keys % self.n
+        (self._new_keys,) = _insert_sorted(self._new_keys, keys)
+        self._new_ends, self._new_partners = _insert_sorted(
+            self._new_ends, np.concatenate([lo, hi]), (self._new_partners, np.concatenate([hi, lo])))
+        np.add.at(self._degree, lo, 1)
+        np.add.at(self._degree, hi, 1)
+        if self._triangles6 is not None:
+            self._count_new_triangles(lo, hi, keys)
+        if self._component is not None:
+            self._join_components(lo, hi)
+        if len(self._new_keys) > FOLD_SHARE * len(self._keys) + 1000:
+            self._fold(np.sort(np.concatenate([self._keys, self._new_keys])))
+        return lo
+
+    def _count_new_triangles(self, lo: np.ndarray, hi: np.ndarray, keys: np.ndarray) -> None:
+        """Add the triangles the new ties (lo, hi) close (the ties are already in the network).
+
+        A triangle with ``k`` of its three ties new is found once from each of
+        them, so each finding adds 6 / k to its three corners: 6 per triangle.
+        """
+        owner_a, neighbour_a = self.ties_of(lo)
+        owner_b, neighbour_b = self.ties_of(hi)
+        common = np.intersect1d(owner_a * self.n + neighbour_a, owner_b * self.n + neighbour_b, assume_unique=True)
+        tie, corner = common // self.n, common % self.n
+        k = 1 + _contains(keys, edge_keys(lo[tie], corner, self.n)) + _contains(keys, edge_keys(hi[tie], corner, self.n))
+        weight = 6 // k
+        for ends in (lo[tie], hi[tie], corner):
+            np.add.at(self._triangles6, ends, weight)
+
+    def _join_components(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Merge the components that new ties join (union by size over component labels)."""
+        component, size = self._component, self._component_size
+        a, b = component[lo], component[hi]
+        if np.all(a == b):
+            return
+        parent = np.arange(len(size))
+
+        def root(c: int) -> int:
+            while parent[c] != c:
+                parent[c] = parent[parent[c]]
+                c = parent[c]
+            return c
+
+        for x, y in zip(a[a != b].tolist(), b[a != b].tolist()):
+            x, y = root(x), root(y)
+            if x != y:
+                if size[x] < size[y]:
+                    x, y = y, x
+                parent[y] = x
+                size[x] += size[y]
+                size[y] = 0
+        while not np.array_equal(parent[parent], parent):   # point every label straight at its root
+            parent = parent[parent]
+        self._component = parent[component]
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """All ties as two index arrays (u < v)."""
-        keys = np.sort(np.concatenate([self._keys, self._new_keys]))
+        """All ties as two index arrays (u < v), sorted."""
+        (keys,) = _insert_sorted(self._keys, self._new_keys) if len(self._new_keys) else (self._keys,)
         return keys // self.n, keys % self.n
 
     def neighbours(self, i: int) -> np.ndarray:
         """Indices of resident ``i``'s ties."""
-        a, b = self._adj, self._new_adj
-        return np.concatenate([a.indices[a.indptr[i]:a.indptr[i + 1]],
-                               b.indices[b.indptr[i]:b.indptr[i + 1]]])
+        return self.ties_of(np.array([i]))[1]
 
     def adjacency(self) -> sp.csr_matrix:
         """The full symmetric 0/1 adjacency matrix."""
-        return self._adj + self._new_adj
+        if len(self._new_keys) == 0:
+            return self._base
+        added = _symmetric((self._new_keys // self.n).astype(np.int32), (self._new_keys % self.n).astype(np.int32),
+                           self.n)
+        return self._base + added
 
     def local_clustering(self) -> np.ndarray:
         """Each resident's clustering coefficient (0 for degree < 2).
 
-        Triangles are counted once each on the ties oriented from lower to
-        higher index (half the work and memory of ``(A @ A) * A``): in a
-        triangle a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c).
+        Triangles are counted once over the whole network on the first call
+        (on the ties oriented from lower to higher index: in a triangle
+        a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c)),
+        then kept up to date as ties are added.
         """
-        lo, hi = self.edges()  # sorted by (lo, hi): already the row order of the upper triangle
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(lo, minlength=self.n))])
-        up = sp.csr_matrix((np.ones(len(lo), dtype=np.float32), hi.astype(np.int32), indptr), shape=(self.n, self.n))
-        ends = (up @ up).multiply(up)
-        middles = (up.T @ up).multiply(up)
-        triangles = _row_sums(ends) + _row_sums(ends.T) + _row_sums(middles)
-        deg = self.degree().astype(np.float64)
+        if self._triangles6 is None:
+            lo, hi = self.edges()  # sorted by (lo, hi): already the row order of the upper triangle
+            indptr = np.concatenate([[0], np.cumsum(np.bincount(lo, minlength=self.n))])
+            up = sp.csr_matrix((np.ones(len(lo), dtype=np.float32), hi.astype(np.int32), indptr),
+                               shape=(self.n, self.n))
+            ends = (up @ up).multiply(up)
+            middles = (up.T @ up).multiply(up)
+            triangles = _row_sums(ends) + _row_sums(ends.T) + _row_sums(middles)
+            self._triangles6 = 6 * np.rint(triangles).astype(np.int64)
+        deg = self._degree.astype(np.float64)
         pairs = deg * (deg - 1) / 2
-        return np.divide(triangles, pairs, out=np.zeros_like(pairs), where=pairs > 0)
+        return np.divide(self._triangles6 / 6, pairs, out=np.zeros_like(pairs), where=pairs > 0)
 
     def in_largest_component(self) -> np.ndarray:
         """Boolean mask of residents in the largest connected component."""
-        _, labels = connected_components(self.adjacency(), directed=False)
-        return labels == np.bincount(labels).argmax()
+        if self._component is None:
+            _, self._component = connected_components(self.adjacency(), directed=False)
+            self._component_size = np.bincount(self._component)
+        return self._component == np.argmax(self._component_size)
 
     def to_networkx(self) -> nx.Graph:
         """A networkx graph with nodes 0..n-1."""
@@ -180,10 +263,3 @@ class SocialNetwork:
 
 def _row_sums(m: sp.sparray | sp.spmatrix) -> np.ndarray:
     return np.asarray(m.sum(axis=1)).ravel()
-
-
-def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    if len(sorted_keys) == 0:
-        return np.zeros(len(keys), dtype=bool)
-    pos = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
-    return sorted_keys[pos] == keys

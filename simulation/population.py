@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from simulation.network import SocialNetwork
 from simulation.state import N_ISSUES, Residents
@@ -20,8 +19,6 @@ class Population:
         self.nbhd_count = np.bincount(self.nbhd, minlength=self.n_nbhd)
         self._order = np.argsort(self.nbhd, kind="stable")
         self._start = np.concatenate([[0], np.cumsum(self.nbhd_count)[:-1]])
-        self.nbhd_matrix = sp.csr_matrix((np.ones(residents.n), (self.nbhd, np.arange(residents.n))),
-                                         shape=(self.n_nbhd, residents.n))
 
     def members(self, k: int) -> np.ndarray:
         """Residents of neighbourhood ``k``."""
@@ -33,9 +30,9 @@ class Population:
         offset = (rng.random(len(nbhds)) * self.nbhd_count[nbhds]).astype(np.int64)
         return self._order[self._start[nbhds] + offset]
 
-    def per_nbhd(self, who: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        """Count (or sum ``weights``) of residents ``who`` per neighbourhood."""
-        return np.bincount(self.nbhd[who], weights, minlength=self.n_nbhd)
+    def per_nbhd(self, who: np.ndarray | None, weights: np.ndarray | None = None) -> np.ndarray:
+        """Count (or sum ``weights``) of residents ``who`` (None: everyone) per neighbourhood."""
+        return np.bincount(self.nbhd if who is None else self.nbhd[who], weights, minlength=self.n_nbhd)
 
     def issue_key(self, who: np.ndarray) -> np.ndarray:
         """Neighbourhood x issue key of residents ``who`` (one action group per key)."""
@@ -45,9 +42,27 @@ class Population:
         """Mean of each float32 column over the ties of every resident (or of ``rows``), own value if none.
 
         Columns go one at a time: sparse products of single vectors are about
-        twice as fast as of stacked columns at 1M residents.
+        twice as fast as of stacked columns (measured at 100k and 1M residents).
         """
-        deg = self.network.degree() if rows is None else self.network.degree()[rows]
-        has_ties, divisor = deg > 0, np.maximum(deg, 1)
-        return [np.where(has_ties, self.network.tie_sum(x, rows) / divisor, x if rows is None else x[rows])
-                for x in columns]
+        if rows is not None:
+            owner, neighbour = self.network.ties_of(rows)
+            deg = np.bincount(owner, minlength=len(rows))
+            return [np.where(deg > 0, np.bincount(owner, x[neighbour], minlength=len(rows)) / np.maximum(deg, 1),
+                             x[rows]) for x in columns]
+        inverse, isolated = self._inverse_degree()
+        means = []
+        for x in columns:
+            mean = self.network.tie_sum(x)
+            mean *= inverse
+            mean[isolated] = x[isolated]
+            means.append(mean)
+        return means
+
+    def _inverse_degree(self) -> tuple[np.ndarray, np.ndarray]:
+        """1 / degree (float32, 0 where none) and the residents without ties; recomputed when ties are added."""
+        if getattr(self, "_inverse_for", None) != self.network.n_edges:
+            deg = self.network.degree()
+            self._inverse = np.divide(1.0, deg, out=np.zeros(len(deg)), where=deg > 0).astype(np.float32)
+            self._isolated = np.flatnonzero(deg == 0)
+            self._inverse_for = self.network.n_edges
+        return self._inverse, self._isolated

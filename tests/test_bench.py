@@ -1,12 +1,13 @@
 """Smoke tests of the benchmark (tiny sizes; no timing assertions)."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from experiments.bench import fit_exponent, time_boltzmann, time_model, time_reference
+from experiments.bench import fit_exponent, time_boltzmann, time_model, time_model_of, time_reference
 from experiments.bench_cli import parse_sizes
 from experiments.cli import app
 from simulation.params import ParameterError
@@ -48,9 +49,9 @@ def test_cli_quick_bench_prints_and_writes_every_measurement(tmp_path, monkeypat
     monkeypatch.setattr(bench, "BOLTZMANN_AGENTS", 100)
     out = tmp_path / "bench.json"
     result = CliRunner().invoke(app, ["bench", "--sizes", "300,600", "--steps", "2", "--reference-steps", "1",
-                                      "--out", str(out)])
+                                      "--out", str(out)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "plain Mesa" in result.output and "agent-steps/s" in result.output and "exponent" in result.output
+    assert "Mesa reference" in result.output and "agent-steps/s" in result.output and "exponent" in result.output
     data = json.loads(out.read_text())["benchmark"]
     kinds = [row["kind"] for row in data["rows"]]
     assert kinds == ["model", "model", "mesa_reference", "boltzmann"]
@@ -59,9 +60,16 @@ def test_cli_quick_bench_prints_and_writes_every_measurement(tmp_path, monkeypat
     assert np.isnan(data["step_exponent_largest_two"])  # needs three sizes or more
 
 
-def test_cli_rejects_bad_flags_cleanly():
+def test_another_checkout_is_timed_with_its_own_code():
+    root = Path(__file__).resolve().parent.parent
+    row = time_model_of(root, 300, 2, seed=1)
+    assert row["kind"] == "against" and row["checkout"] == str(root) and row["residents"] == 300
+    assert row["resident_steps_per_s"] > 0
+
+
+def test_cli_rejects_bad_flags_cleanly(tmp_path):
     runner = CliRunner()
-    for args in (["bench", "--sizes", "lots"], ["bench", "--out", "result.txt"]):
+    for args in (["bench", "--sizes", "lots"], ["bench", "--out", "result.txt"], ["bench", "--against", str(tmp_path)]):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output

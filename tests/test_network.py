@@ -54,3 +54,43 @@ def test_clustering_and_components_match_networkx():
     expected = nx.clustering(g)
     assert np.allclose(net.local_clustering(), [expected[i] for i in range(g.number_of_nodes())])
     assert net.in_largest_component().sum() == 20
+
+
+def random_ties(n, m, seed):
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, n, m), rng.integers(0, n, m)
+
+
+def test_measures_kept_up_to_date_match_a_recount_after_many_additions():
+    n = 300
+    net = SocialNetwork(n, *random_ties(n, 500, 1))
+    net.local_clustering(), net.in_largest_component()          # start keeping them up to date
+    rng = np.random.default_rng(2)
+    for day in range(60):                                        # enough ties to fold the buffer more than once
+        u, v = random_ties(n, 40, day)
+        close = rng.integers(0, n, 10)                           # and some that close triangles among themselves
+        net.add_ties(np.concatenate([u, close, close, close]), np.concatenate([v, close + 1, close + 2, close + 2]) % n)
+    fresh = SocialNetwork(n, *net.edges())
+    assert np.allclose(net.local_clustering(), fresh.local_clustering())
+    assert np.array_equal(net.in_largest_component(), fresh.in_largest_component())
+    assert np.array_equal(net.degree(), fresh.degree())
+    g = nx.Graph(list(zip(*map(np.ndarray.tolist, net.edges()))))
+    expected = nx.clustering(g)
+    assert np.allclose(net.local_clustering(), [expected.get(i, 0.0) for i in range(n)])
+
+
+def test_components_merge_when_ties_join_them():
+    net = SocialNetwork(6, np.array([0, 2, 4]), np.array([1, 3, 5]))
+    assert net.in_largest_component().sum() == 2
+    net.add_ties(np.array([1, 3]), np.array([2, 4]))
+    assert net.in_largest_component().all()
+
+
+def test_queries_see_added_ties_and_allow_repeated_residents():
+    net = SocialNetwork(5, np.array([0]), np.array([1]))
+    net.add_ties(np.array([1, 3]), np.array([2, 4]))
+    x = np.arange(5, dtype=np.float32)
+    assert np.array_equal(net.tie_sum(x), [1, 2, 1, 4, 3])
+    assert np.array_equal(net.tie_sum(x, rows=np.array([1, 1, 4])), [2, 2, 3])
+    assert net.tied_to(np.array([1])).tolist() == [True, False, True, False, False]
+    assert net.are_tied(np.array([2, 0]), np.array([1, 2])).tolist() == [True, False]

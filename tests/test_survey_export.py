@@ -73,3 +73,10 @@ def test_survey_command_writes_csv_or_parquet_with_a_codebook_and_rejects_other_
     late = runner.invoke(app, ["survey", "baseline", "--out", str(tmp_path / "a.csv"), "--wave-days", "500",
                                "--steps", "10", "--set", "n_residents=400"])
     assert late.exit_code == 2 and "no survey wave" in late.output
+    even = runner.invoke(app, ["survey", "baseline", "--out", str(tmp_path / "e.csv"), "--waves", "3", "--steps", "20",
+                               "--set", "n_residents=400"])
+    assert even.exit_code == 0, even.output
+    assert set(pd.read_csv(tmp_path / "e.csv")["fieldwork_day"]) == {0, 10, 20}
+    both = runner.invoke(app, ["survey", "baseline", "--out", str(tmp_path / "b.csv"), "--waves", "3",
+                               "--wave-days", "0,5"])
+    assert both.exit_code == 2 and "--waves" in both.output
