@@ -13,8 +13,10 @@ from agents.offenders import Offending
 from agents.organising import STRATEGIES, Organising
 from agents.residents import Attitudes, Presence
 from agents.youth import YouthProvision
+from simulation.survey import Survey
 
-PHASES = (Presence, Organising, Hardening, Groups, YouthProvision, Offending, Attitudes)
-"""The daily phases: presence, organise, harden, mobilise, youth provision, offend, resolve (attitudes)."""
+PHASES = (Presence, Organising, Hardening, Groups, YouthProvision, Offending, Attitudes, Survey)
+"""The daily phases: presence, organise, harden, mobilise, youth provision, offend, resolve (attitudes), survey
+fieldwork (on wave days)."""
 
 __all__ = ["PHASES", "STRATEGIES"]

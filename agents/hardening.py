@@ -1,12 +1,13 @@
-"""Target hardening: a yearly budget buys locks, lighting and gates for hot spots and recent victims."""
+"""Target hardening: a yearly budget, over a funded period, buys locks, lighting and gates for hot spots and recent
+victims (hardened households stay hardened after the funding ends)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from agents.organising.common import top
+from agents.organising.common import funded, top
 from simulation.component import Component
-from simulation.fields import Section, param
+from simulation.fields import ParameterError, Section, param
 
 
 def hardening_priority(segment_heat: np.ndarray, recently_victimised: np.ndarray,
@@ -24,10 +25,22 @@ class HardeningParams(Section, title="Target hardening"):
     p_foil_hardened: float = param(0.5, "prob", 0.0, 1.0, "assumed; Tseloni et al. 2017 security "
                                    "device protection factors", "Chance hardening stops a burglary or "
                                    "vehicle crime at that household.")
+    hardening_start_day: int = param(0, "day", 0, 36_500, "scenario",
+                                     "Day the hardening budget starts: households are bought from the next day on.")
+    hardening_end_day: int = param(365, "day", 0, 36_500, "scenario; one year, the length of a Safer Streets "
+                                   "Fund round", "Last day of the hardening budget (nothing is bought after it).")
+
+    @staticmethod
+    def check(params) -> None:
+        """The budget period must not end before it starts."""
+        if params.hardening_end_day < params.hardening_start_day:
+            raise ParameterError(f"hardening_end_day={params.hardening_end_day} is before "
+                                 f"hardening_start_day={params.hardening_start_day}: expected end >= start")
 
 
 class Hardening(Component):
-    """Phase 3 (harden): the balance grows daily and buys the households with the highest priority."""
+    """Phase 3 (harden): in the budget period the balance grows daily and buys the households with the highest
+    priority."""
 
     name = "hardening"
     sections = (HardeningParams,)
@@ -40,7 +53,7 @@ class Hardening(Component):
         """Add a day's budget; harden as many households as it pays for."""
         p, m = self.p, self.model
         r = m.residents
-        if p.hardening_budget_gbp <= 0:
+        if p.hardening_budget_gbp <= 0 or not funded(m.today, p.hardening_start_day, p.hardening_end_day):
             return
         self.balance += p.hardening_budget_gbp / 365
         open_ = np.flatnonzero(~r.hardened)

@@ -256,14 +256,18 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
     if pathways:
         print_pathways(pathways, "scenario", first)
         write_pathways(pathways, out)
+    from experiments.evaluation import evaluate, print_evaluation
+    evaluation = evaluate(df, strategies, order, first, steps)
+    print_evaluation(evaluation, console, first)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
+    evaluation.write(out)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
                 title="Strategy comparison")
     write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
                         replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
-    console.print(f"wrote {out}/results.parquet, comparison.csv, pathways.csv, displacement.csv, figure.png, "
-                  "manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, pathways.csv, displacement.csv, waves.csv, "
+                  "persistence.csv, equity.csv, figure.png, manifest.json")
 
 
 COMPARED = {"collective_efficacy_end": "CE end", "collective_efficacy_change": "CE change",
@@ -279,7 +283,8 @@ def print_comparison(table: pd.DataFrame, title: str, first: str) -> None:
 
     from simulation.output import replicates_needed
 
-    out = Table(title=title, caption=f"CE: collective efficacy survey score (1-5). Crimes completed and "
+    out = Table(title=title, caption=f"CE: true collective efficacy (0-1; survey-measured CE by wave below). "
+                                     f"Crimes completed and "
                                      f"interventions: totals per run. Prevented: fewer completed crimes than "
                                      f"{first} with the same seed (paired). r: same-seed correlation of crimes "
                                      f"with {first}; paired SD: SD of the per-seed difference; n for ±2: paired "

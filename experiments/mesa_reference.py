@@ -20,7 +20,7 @@ It starts from the same world as :class:`~simulation.model.CommunityModel`
 for the same seed. Without organisers nobody would ever join, so the members
 of existing groups' leadership (informal leaders) start active on an issue
 (``seed_issues``; by default one of their own concerns). It leaves out
-organising, group founding and success, hardening, offending and the survey:
+organising, group founding, campaigns, leaders and folding, hardening, offending and the survey:
 the full model does strictly more per resident-step.
 :func:`vectorised_counterpart` sets up the full model in the same situation,
 so tests can check that both give the same results in distribution.
@@ -40,8 +40,10 @@ from simulation.state import N_ISSUES, Stage
 from simulation.streams import Streams, resolve_seed
 from simulation.world import build_world
 
-RULES_ONLY = {"offenders_per_1000": 0.0, "p_action_success": 0.0, "organising": "none"}
-"""Settings under which the full model runs only the rules the reference has."""
+RULES_ONLY = {"offenders_per_1000": 0.0, "organising": "none", "p_spare_time": 1.0, "member_hours": 0.0,
+              "campaign_days": 1e6, "leaderless_days": 3650, "leader_burnout": 0.0, "rest_days": 0}
+"""Settings under which the full model runs only the rules the reference has (everyone has time to join, no
+campaign ends, leaders never burn out, a leaderless group does not fold, dropouts may rejoin at once)."""
 
 
 class ReferenceResident(FixedAgent):

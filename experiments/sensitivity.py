@@ -25,12 +25,40 @@ from simulation.params import FIELDS, ParameterError, Params, allowed, check_key
 from simulation.scenarios import Scenario
 
 METHODS = ("morris", "sobol")
-DEFAULT_PARAMS = ("listening_per_day", "connections_per_conversation", "listen_trust_gain", "listen_efficacy_gain",
-                  "p_join")
+GAINS_PER_CONTACT: dict[str, tuple[str, ...]] = {
+    "listening": ("listening_per_day", "listen_trust_gain", "listen_efficacy_gain", "connections_per_conversation",
+                  "p_join", "p_alliance_join"),
+    "broadcast": ("broadcast_contacts_per_day", "broadcast_trust_gain", "broadcast_efficacy_gain", "p_attend_meeting",
+                  "meeting_trust_gain", "meeting_efficacy_gain", "contact_saturation", "connections_per_conversation",
+                  "p_join"),
+    "neighbourhood_watch": ("watch_contacts_per_day", "watch_trust_gain", "watch_efficacy_gain", "p_watch_join",
+                            "p_watch_lapse", "contact_saturation", "watch_notice_factor"),
+    "none": ("hardening_cost_gbp", "p_foil_hardened"),
+}
+"""Default parameters varied for each strategy: its reach and its gains per contact (so every strategy's assumed
+effect sizes are tested, not only listening's)."""
+DEFAULT_PARAMS = GAINS_PER_CONTACT["listening"]
+"""Parameters the ``sensitivity`` command varies when none are given (listening-led's)."""
 SUGGESTED_BOUNDS = {"listening_per_day": (0.1, 3.0), "connections_per_conversation": (0.0, 3.0),
-                    "listen_efficacy_gain": (0.0, 0.2), "listen_trust_gain": (0.0, 0.2), "p_join": (0.0, 0.05),
-                    "n_organisers": (1, 12), "join_threshold": (1, 5), "p_action_success": (0.0, 0.1)}
+                    "listen_efficacy_gain": (0.0, 0.2), "listen_trust_gain": (0.0, 0.2), "p_join": (0.0, 0.3),
+                    "p_alliance_join": (0.0, 1.0), "n_organisers": (1, 12), "join_threshold": (1, 5),
+                    "broadcast_contacts_per_day": (5.0, 100.0), "broadcast_trust_gain": (0.0, 0.05),
+                    "broadcast_efficacy_gain": (0.0, 0.05), "p_attend_meeting": (0.0, 0.05),
+                    "meeting_trust_gain": (0.0, 0.2), "meeting_efficacy_gain": (0.0, 0.2),
+                    "watch_contacts_per_day": (2.0, 40.0), "watch_trust_gain": (0.0, 0.05),
+                    "watch_efficacy_gain": (0.0, 0.05), "p_watch_join": (0.0, 0.5), "p_watch_lapse": (0.0, 0.01),
+                    "watch_notice_factor": (1.0, 4.0), "contact_saturation": (1, 20), "hardening_cost_gbp": (100.0, 2000.0),
+                    "p_foil_hardened": (0.1, 0.9), "campaign_days": (30.0, 365.0), "coaching_power": (0.0, 1.5),
+                    "alliance_power": (0.0, 1.5), "outcome_learning_rate": (0.0, 0.5),
+                    "leader_burnout": (0.05, 0.8)}
 """Plausible ranges used instead of the (much wider) allowed range when no --bounds is given."""
+
+
+def default_params(params: Params) -> tuple[str, ...]:
+    """Parameters varied by default for a scenario: the reach and gains per contact of its strategy."""
+    return GAINS_PER_CONTACT[params.organising]
+
+
 MORRIS_LEVELS = 4
 
 

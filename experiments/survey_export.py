@@ -1,9 +1,12 @@
-"""The simulated survey as a table, and neighbourhoods started from an observed score.
+"""Survey waves as a survey data file, and neighbourhoods started from an observed collective efficacy score.
 
-:func:`survey_wave` asks residents the 10 collective efficacy items (Sampson,
-Raudenbush & Earls 1997) and the Community Life Survey belonging item, one
-row per respondent, with the raw answers (reverse-worded items answered as
-worded), so the table can be scored and analysed like real survey data.
+:func:`wave_table` turns the waves a model fielded (:class:`simulation.survey.Survey`)
+into the file an evaluator would receive: one row per respondent with a
+serial number, the wave, fieldwork day, area code, the area's deprivation
+rank, a design weight, the raw answers to the 10 collective efficacy items
+(Sampson, Raudenbush & Earls 1997; reverse-worded items as worded,
+"don't know" missing) and the belonging item. :func:`codebook` documents its
+variables.
 
 :func:`params_for_observed_ce` finds the starting trust and efficacy levels
 whose expected survey score equals an observed collective efficacy score.
@@ -13,26 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from simulation import survey
 from simulation.model import CommunityModel
 from simulation.params import Params, ParameterError
 
-ITEM_COLUMNS: tuple[str, ...] = tuple(f"ce_item_{i + 1:02d}" for i in range(len(survey.ITEMS)))
+ITEM_COLUMNS: tuple[str, ...] = tuple(f"ce{i + 1:02d}" for i in range(len(survey.ITEMS)))
 SURVEY_STREAM = 7
-"""Spawn key of the answer-noise stream (independent of the model's own streams)."""
-
-
-def perceptions(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Latent cohesion and social-control perceptions of every resident, as the model's survey uses them.
-
-    Cohesion mixes own trust with the mean trust of one's ties; control mixes
-    own efficacy with the mean willingness to intervene of one's ties.
-    """
-    r, net = model.residents, model.network
-    return survey.perceptions(r.trust, r.efficacy, net.tie_mean(r.trust, default=r.trust),
-                              net.tie_mean(r.willingness, default=r.willingness))
+"""Spawn key of the belonging-check stream (independent of the model's own streams)."""
 
 
 def belonging_answers(model: CommunityModel, who: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -40,67 +31,88 @@ def belonging_answers(model: CommunityModel, who: np.ndarray, rng: np.random.Gen
     return survey.belonging(model.residents.trust[who], model.params.survey_noise, rng)
 
 
-def respondents(model: CommunityModel, rng: np.random.Generator) -> np.ndarray:
-    """``survey_sample`` residents per neighbourhood drawn without replacement (everyone if 0)."""
-    nbhd, sample = model.place.resident_nbhd, model.params.survey_sample
-    if sample == 0:
-        return np.arange(len(nbhd))
-    chosen = [rng.choice(members, min(sample, len(members)), replace=False)
-              for members in (np.flatnonzero(nbhd == k) for k in range(model.place.n_nbhd))]
-    return np.sort(np.concatenate(chosen))
-
-
 def survey_rng(model: CommunityModel) -> np.random.Generator:
-    """Generator for sampling and answer noise; drawing from it leaves the simulation untouched."""
+    """Generator for asking residents outside the waves (validation); drawing from it leaves the simulation
+    untouched."""
     return np.random.default_rng(np.random.SeedSequence(model.seed, spawn_key=(SURVEY_STREAM,)))
 
 
-def survey_wave(model: CommunityModel, rng: np.random.Generator) -> pd.DataFrame:
-    """One survey wave today: a row per respondent with raw answers to the 10 items and belonging."""
-    who = respondents(model, rng)
-    cohesion, control = perceptions(model)
-    answers = survey.answer(cohesion[who], control[who], model.params.survey_noise, rng)
-    table = pd.DataFrame({"resident": who, "neighbourhood": model.place.resident_nbhd[who],
-                          "day": model.day})
-    for col, values in zip(ITEM_COLUMNS, answers.T):
-        table[col] = values
-    table["belonging"] = belonging_answers(model, who, rng)
-    return table
+def area_codes(n_nbhd: int) -> np.ndarray:
+    """Area code of each neighbourhood ('N01', 'N02', ...)."""
+    return np.array([f"N{k + 1:02d}" for k in range(n_nbhd)])
 
 
-def simulated_survey(model: CommunityModel, steps: int, waves: int = 2) -> pd.DataFrame:
-    """Run ``model`` for ``steps`` days, surveying ``waves`` times evenly from today to the last day."""
-    rng = survey_rng(model)
-    start = model.day
-    days = np.unique(np.linspace(start, start + steps, max(waves, 1)).round().astype(int))
+def wave_table(model: CommunityModel) -> pd.DataFrame:
+    """Every wave fielded so far, one row per respondent, shaped like a survey data file (see :func:`codebook`)."""
+    waves = model.processes["survey"].waves
+    k = model.population.n_nbhd
+    deprivation_rank = np.argsort(np.argsort(-model.place.deprivation)) + 1     # 1 = most deprived
     frames = []
-    for day in days:
-        if day > model.day:
-            model.run_for(int(day) - model.day)
-        frames.append(survey_wave(model, rng))
-    return pd.concat(frames, ignore_index=True)
+    for number, wave in enumerate(waves, start=1):
+        taken = np.bincount(wave.nbhd, minlength=k)
+        frame = pd.DataFrame({
+            "wave": number, "wave_label": survey.wave_label(wave.day, model.params), "fieldwork_day": wave.day,
+            "area": area_codes(k)[wave.nbhd], "deprivation_rank": deprivation_rank[wave.nbhd],
+            "weight": (model.population.nbhd_count / np.maximum(taken, 1))[wave.nbhd],
+            "resident": wave.respondents})
+        for column, values in zip(ITEM_COLUMNS, wave.answers.T):
+            frame[column] = pd.array(np.where(values == survey.DONT_KNOW, pd.NA, values), dtype="Int8")
+        frame["belong"] = pd.array(wave.belonging, dtype="Int8")
+        frames.append(frame)
+    columns = ["serial", "wave", "wave_label", "fieldwork_day", "area", "deprivation_rank", "weight", "resident",
+               *ITEM_COLUMNS, "belong"]
+    if not frames:
+        return pd.DataFrame({c: [] for c in columns})
+    table = pd.concat(frames, ignore_index=True)
+    table.insert(0, "serial", np.arange(1, len(table) + 1))
+    return table[columns]
+
+
+def codebook() -> pd.DataFrame:
+    """Variable, label and values of every column of :func:`wave_table`."""
+    scale = "; ".join(f"{code} = {label}" for code, label in enumerate(survey.SCALE, start=1))
+    rows = [("serial", "Respondent serial number", "1, 2, ..."),
+            ("wave", "Survey wave", "1 = first wave, ..."),
+            ("wave_label", "Wave", "baseline; end of funding; end + N years; day N"),
+            ("fieldwork_day", "Day of fieldwork (day 0 = start of the simulation)", "whole days"),
+            ("area", "Neighbourhood (area code)", "N01, N02, ..."),
+            ("deprivation_rank", "Deprivation rank of the neighbourhood", "1 = most deprived"),
+            ("weight", "Design weight: households in the area / respondents in the area this wave", "> 0"),
+            ("resident", "Simulated household number (for linking to model output; not in a real file)", "0, 1, ...")]
+    for column, item in zip(ITEM_COLUMNS, survey.ITEMS):
+        reverse = " Reverse-worded: score 6 - answer." if item.reversed else ""
+        rows.append((column, f"[{item.subscale}] {item.wording}{reverse}", f"{scale}; missing = don't know"))
+    rows.append(("belong", survey.BELONGING, scale))
+    return pd.DataFrame(rows, columns=["variable", "label", "values"])
+
+
+def evenly_spaced_days(steps: int, waves: int) -> list[int]:
+    """``waves`` wave days spread evenly from day 0 to day ``steps`` (distinct whole days)."""
+    return sorted({int(d) for d in np.linspace(0, steps, max(waves, 1)).round()})
+
+
+def simulated_survey(model: CommunityModel, steps: int) -> pd.DataFrame:
+    """Run ``model`` for ``steps`` days and return every wave fielded (its wave days are ``survey_days`` or the
+    funded period with yearly follow-ups)."""
+    model.run_for(steps)
+    return wave_table(model)
 
 
 def score_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Per wave and neighbourhood: mean collective efficacy score (1-5) and share belonging (answer 4-5)."""
-    scored = survey.score(table[list(ITEM_COLUMNS)].to_numpy())
-    return (table.assign(collective_efficacy=scored.mean(axis=1), belongs=table["belonging"] >= 4)
-            .groupby(["day", "neighbourhood"])[["collective_efficacy", "belongs"]].mean().reset_index())
-
-
-def expected_item_score(latent: np.ndarray, noise: float) -> np.ndarray:
-    """Expected score (1-5) of one item for latent agreement ``latent`` (reverse-scoring leaves it unchanged)."""
-    centre = 1 + 4 * np.asarray(latent, dtype=np.float64)
-    sd = max(4 * noise, 1e-9)
-    above = norm.sf((np.arange(1.5, 5.0)[:, None] - centre) / sd)   # P(answer > k) for k = 1..4
-    return 1 + above.sum(axis=0)
+    """Per wave and area: mean collective efficacy score of the answered items (1-5) and share belonging (4-5)."""
+    answers = table[list(ITEM_COLUMNS)].fillna(survey.DONT_KNOW).to_numpy(np.int8)
+    _, _, ce = survey.scale_scores(answers)
+    return (table.assign(collective_efficacy=ce, belongs=table["belong"].to_numpy(float) >= 4)
+            .groupby(["wave", "fieldwork_day", "area"])[["collective_efficacy", "belongs"]].mean().reset_index())
 
 
 def expected_ce(model: CommunityModel) -> float:
-    """Expected collective efficacy score (1-5) of the whole area today, without sampling noise."""
-    cohesion, control = perceptions(model)
-    noise = model.params.survey_noise
-    return float((expected_item_score(cohesion, noise) + expected_item_score(control, noise)).mean() / 2)
+    """Expected collective efficacy score (1-5) of the whole area today: every resident, no sampling, no
+    missing answers."""
+    instrument = model.processes["survey"]
+    everyone = np.arange(model.residents.n)
+    answers = survey.expected_answers(instrument.perceived(everyone), instrument.acquiescence, instrument.extremity)
+    return float(np.where(survey.REVERSED, 6 - answers, answers).mean())
 
 
 def params_for_observed_ce(target: float, base: Params | None = None, seed: int = 0,

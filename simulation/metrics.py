@@ -8,8 +8,10 @@ Kinds say how an outcome adds up:
   neighbourhoods, read on the last day (``<name>_end``);
 * ``mean`` - a mean over residents (trust, degree): weighted by population
   across neighbourhoods, read on the last day;
-* ``score`` - a survey score: weighted like a mean, read on the last day,
-  and its change over the run (``<name>_change``).
+* ``score`` - a collective efficacy score (true, daily; or measured by a
+  survey wave, missing on other days): weighted like a mean, read on the
+  last day it was measured, and its change from the first
+  (``<name>_change``).
 
 :data:`METRICS` feeds ``CommunityModel.results()``, its Mesa
 ``DataCollector``, area series, run summaries, reports and the browser pages.
@@ -53,9 +55,14 @@ def _metrics(*rows: tuple[str, str, str, str]) -> dict[str, Metric]:
 
 METRICS: dict[str, Metric] = _metrics(
     ("residents", "stock", "households", "Households"),
-    ("collective_efficacy", "score", "1-5", "Collective efficacy (survey score, 1-5)"),
-    ("ce_cohesion", "score", "1-5", "Social cohesion and trust (survey subscale, 1-5)"),
-    ("ce_control", "score", "1-5", "Informal social control (survey subscale, 1-5)"),
+    ("collective_efficacy", "score", "0-1", "Collective efficacy, true (mean of cohesion and control, 0-1)"),
+    ("ce_cohesion", "score", "0-1", "Social cohesion, true (mean trust in neighbours, 0-1)"),
+    ("ce_control", "score", "0-1", "Informal social control, true (mean willingness to intervene, 0-1)"),
+    ("survey_ce", "score", "1-5", "Collective efficacy measured by the survey wave (10 items, 1-5)"),
+    ("survey_cohesion", "score", "1-5", "Social cohesion and trust measured by the survey wave (5 items, 1-5)"),
+    ("survey_control", "score", "1-5", "Informal social control measured by the survey wave (5 items, 1-5)"),
+    ("survey_belonging", "mean", "share", "Share of survey respondents agreeing they belong (4-5)"),
+    ("survey_respondents", "stock", "respondents", "Survey respondents in the wave"),
     ("trust", "mean", "0-1", "Trust in neighbours (mean, 0-1)"),
     ("efficacy", "mean", "0-1", "Belief that acting together works (mean, 0-1)"),
     ("fear", "mean", "0-1", "Fear of crime (mean, 0-1)"),
@@ -75,6 +82,15 @@ METRICS: dict[str, Metric] = _metrics(
     ("clustering", "mean", "0-1", "Clustering of ties (measured every network_metrics_every days)"),
     ("largest_component_share", "mean", "share", "Share in the largest connected network component"),
     ("organiser_contacts", "flow", "contacts", "Organiser contacts"),
+    ("meeting_attendances", "flow", "attendances", "Public meeting attendances (broadcast consultation)"),
+    ("organisers_at_work", "stock", "organisers", "Organisers at work (funded, in post; a replacement counts "
+     "by its ramp-up)"),
+    ("allied_associations", "stock", "associations", "Existing associations in the organisers' alliance"),
+    ("association_conversations", "flow", "conversations", "One-to-ones held by allied associations' leaders"),
+    ("campaigns_won", "flow", "campaigns", "Campaigns won by action groups"),
+    ("campaigns_lost", "flow", "campaigns", "Campaigns lost by action groups"),
+    ("groups_folded", "flow", "groups", "Action groups folded (repeated defeats, no leader, no members)"),
+    ("leader_burnouts", "flow", "leaders", "Action group leaders stepping down (burnout)"),
     ("new_ties", "flow", "ties", "New ties brokered"),
     ("households_hardened", "stock", "households", "Households target-hardened"),
     ("cost_gbp", "flow", "GBP", "Spending on the strategy"),
@@ -92,6 +108,7 @@ METRICS: dict[str, Metric] = _metrics(
     ("ring_attempted", "flow", "crimes", "Crimes attempted in the surrounding ring (by the nearest neighbourhood)"),
     ("ring_completed", "flow", "crimes", "Crimes completed in the surrounding ring (by the nearest neighbourhood)"),
     ("youth_provision", "mean", "0-1", "Youth provision (share of the most a neighbourhood can run)"),
+    ("deprivation", "mean", "0-1", "Deprivation of the neighbourhood (fixed)"),
 )
 """Every per-neighbourhood outcome column, in results order (after ``step`` and ``neighbourhood``)."""
 
@@ -101,7 +118,8 @@ CRIME_FLOWS = ("motivated", "diverted", "declined", "moved_out", "moved_in", "no
 """Flows of offenders' decisions and attempts' fates, counted by the offending phase (see
 :mod:`simulation.pathways`)."""
 
-TALLIED = ("interventions", "organiser_contacts", "new_ties", "cost_gbp",
+TALLIED = ("interventions", "organiser_contacts", "new_ties", "cost_gbp", "association_conversations",
+           "meeting_attendances", "campaigns_won", "campaigns_lost", "groups_folded", "leader_burnouts",
            *(f"{outcome}_{c.name}" for c in CRIME_TYPES for outcome in ("attempted", "completed")), *CRIME_FLOWS)
 """Flows that processes count during the day in ``model.tally``; the other flows are derived from them."""
 
@@ -132,7 +150,7 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
     """One day's per-neighbourhood values of every metric (plus ``step`` and ``neighbourhood``)."""
     p, r, pop, net = model.params, model.residents, model.population, model.network
     k, tally = pop.n_nbhd, model.tally
-    ce_cohesion, ce_control = survey_scores(model)
+    measured = survey_scores(model)
     trust, efficacy, fear, willingness, degree = (pop.per_nbhd(None, x) / pop.nbhd_count for x in (
         r.trust, r.efficacy, r.fear, r.willingness, net.degree()))
     stages = np.bincount(pop.nbhd * len(STAGES) + r.stage, minlength=k * len(STAGES)).reshape(k, len(STAGES))
@@ -144,9 +162,9 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
     for c in CRIME_TYPES:
         crimes[f"foiled_{c.name}"] = crimes[f"attempted_{c.name}"] - crimes[f"completed_{c.name}"]
     row = {
-        "residents": pop.nbhd_count, "collective_efficacy": (ce_cohesion + ce_control) / 2,
-        "ce_cohesion": ce_cohesion, "ce_control": ce_control, "trust": trust, "efficacy": efficacy,
-        "fear": fear, "willingness": willingness,
+        "residents": pop.nbhd_count, "deprivation": model.place.deprivation,
+        "collective_efficacy": (trust + willingness) / 2, "ce_cohesion": trust, "ce_control": willingness,
+        **measured, "trust": trust, "efficacy": efficacy, "fear": fear, "willingness": willingness,
         **{outcome: sum(crimes[f"{outcome}_{c.name}"] for c in CRIME_TYPES)
            for outcome in ("attempted", "completed", "foiled")},
         "interventions": tally["interventions"],
@@ -164,25 +182,31 @@ def record(model: CommunityModel) -> dict[str, np.ndarray]:
         "largest_component_share": (pop.per_nbhd(None, net.in_largest_component()) / pop.nbhd_count
                                     if measure else np.full(k, np.nan)),
         "organiser_contacts": tally["organiser_contacts"], "new_ties": tally["new_ties"],
+        "organisers_at_work": model.organisers.effort.copy(),
+        "allied_associations": model.associations.per_nbhd(k),
+        **{name: tally[name] for name in ("association_conversations", "meeting_attendances", "campaigns_won",
+                                          "campaigns_lost", "groups_folded", "leader_burnouts")},
         "households_hardened": pop.per_nbhd(np.flatnonzero(r.hardened)), "cost_gbp": tally["cost_gbp"],
     }
     return {"step": np.full(k, model.today), "neighbourhood": np.arange(k), **{name: row[name] for name in METRICS}}
 
 
-def survey_scores(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
-    """Today's simulated survey: mean cohesion and informal-control subscale scores per neighbourhood.
+def survey_scores(model: CommunityModel) -> dict[str, np.ndarray]:
+    """Per neighbourhood, what today's survey wave measured (missing on days without one): mean collective
+    efficacy, cohesion and control scores of the respondents (1-5), the share agreeing they belong, and how many
+    answered. Fieldwork is done by :class:`simulation.survey.Survey`, on its own random streams."""
+    k = model.population.n_nbhd
+    wave = model.processes["survey"].today()
+    if wave is None:
+        missing = np.full(k, np.nan)
+        return {"survey_ce": missing, "survey_cohesion": missing, "survey_control": missing,
+                "survey_belonging": missing, "survey_respondents": missing}
+    cohesion, control, ce = survey.scale_scores(wave.answers)
 
-    ``survey_sample`` respondents per neighbourhood (with replacement; 0 =
-    everyone) answer the 10 items; the draws come from the survey's own
-    stream, so measuring never changes the simulated world.
-    """
-    p, r, pop = model.params, model.residents, model.population
-    rng = model.streams.day("survey", model.today)
-    respondents = (np.arange(r.n) if p.survey_sample == 0 else
-                   pop.random_in(np.repeat(np.arange(pop.n_nbhd), np.minimum(p.survey_sample, pop.nbhd_count)), rng))
-    tie_trust, tie_willingness = pop.tie_means(r.trust, r.willingness, rows=None if p.survey_sample == 0 else respondents)
-    cohesion, control = survey.perceptions(r.trust[respondents], r.efficacy[respondents], tie_trust, tie_willingness)
-    scored = survey.score(survey.answer(cohesion, control, p.survey_noise, rng))
-    n = pop.per_nbhd(respondents)
-    return (pop.per_nbhd(respondents, scored[:, survey.COHESION].mean(axis=1)) / n,
-            pop.per_nbhd(respondents, scored[:, ~survey.COHESION].mean(axis=1)) / n)
+    def nbhd_mean(x: np.ndarray) -> np.ndarray:
+        ok = np.isfinite(x)
+        count = np.bincount(wave.nbhd[ok], minlength=k)
+        return np.where(count > 0, np.bincount(wave.nbhd[ok], x[ok], minlength=k) / np.maximum(count, 1), np.nan)
+    return {"survey_ce": nbhd_mean(ce), "survey_cohesion": nbhd_mean(cohesion), "survey_control": nbhd_mean(control),
+            "survey_belonging": nbhd_mean((wave.belonging >= 4).astype(float)),
+            "survey_respondents": np.bincount(wave.nbhd, minlength=k).astype(float)}

@@ -79,10 +79,6 @@ ConcernParams = section("Concerns", {
 
 
 class MeasurementParams(Section, title="Measurement"):
-    survey_sample: int = param(300, "respondents", 0, 1_000_000, "assumed",
-                               "Respondents per neighbourhood answering the 10-item scale each day (0 = everyone).")
-    survey_noise: float = param(0.15, "0-1", 0.0, 1.0, "assumed",
-                                "Response noise of one Likert item (latent scale).")
     network_metrics_every: int = param(30, "days", 1, 10_000, "assumed",
                                        "Days between network measurements (clustering is costly).", ui=False)
 

@@ -44,3 +44,17 @@ def test_morris_separates_a_used_from_an_unused_parameter(tmp_path: Path) -> Non
     assert table.loc["broadcast_contacts_per_day", "mu_star"] == 0
     assert len(pd.read_csv(out / "samples.csv")) == 4 * 3
     assert (out / "sensitivity.png").is_file()
+
+
+def test_every_strategy_has_default_parameters_with_suggested_bounds() -> None:
+    from agents.organising import STRATEGIES
+    from experiments.sensitivity import GAINS_PER_CONTACT, SUGGESTED_BOUNDS, default_params
+    from simulation.params import Params
+
+    assert set(GAINS_PER_CONTACT) == {"none", *STRATEGIES}
+    for strategy, names in GAINS_PER_CONTACT.items():
+        assert names == default_params(Params(organising=strategy))
+        assert all(name in SUGGESTED_BOUNDS for name in names)
+        problem(list(names), {})                        # every suggested range is valid
+    assert "broadcast_efficacy_gain" in GAINS_PER_CONTACT["broadcast"]
+    assert "watch_efficacy_gain" in GAINS_PER_CONTACT["neighbourhood_watch"]

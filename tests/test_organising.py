@@ -44,10 +44,77 @@ def test_neighbourhood_watch_memberships_lapse():
     assert lapsing < 0.5 * kept
 
 
-def test_neighbourhood_watch_costs_its_officers():
-    df = run("neighbourhood_watch", steps=365).results()
+def test_neighbourhood_watch_costs_its_officers_for_the_funded_year():
+    df = run("neighbourhood_watch", steps=500, organiser_turnover=0.0).results()
     p = load_scenario("neighbourhood_watch").params
     assert df["cost_gbp"].sum() == pytest.approx(p.n_organisers * p.watch_cost_gbp, rel=1e-9)
+
+
+@pytest.mark.parametrize("scenario", ["listening_led", "broadcast", "neighbourhood_watch"])
+def test_organisers_work_and_cost_only_in_the_funded_period(scenario):
+    df = run(scenario, steps=200, organising_start_day=50, organising_end_day=150, organiser_turnover=0.0).results()
+    daily = df.groupby("step")[["organiser_contacts", "cost_gbp", "organisers_at_work"]].sum()
+    inside = (daily.index > 50) & (daily.index <= 150)
+    assert (daily.loc[~inside] == 0).all().all()
+    assert (daily.loc[inside, "cost_gbp"] > 0).all() and daily.loc[inside, "organiser_contacts"].sum() > 0
+    p = load_scenario(scenario).params
+    yearly = p.watch_cost_gbp if scenario == "neighbourhood_watch" else p.organiser_cost_gbp
+    assert daily["cost_gbp"].sum() == pytest.approx(p.n_organisers * yearly * 100 / 365)
+
+
+def test_neighbourhood_watch_members_keep_watching_after_the_funding_and_lapse():
+    model = run("neighbourhood_watch", steps=300, organising_end_day=100)
+    watching = model.results().groupby("step")["watching"].sum()
+    assert watching.loc[100] > 50 and 0 < watching.iloc[-1] < watching.loc[100]
+
+
+def test_organisers_leave_and_their_posts_are_filled_after_a_vacancy_with_a_ramp_up():
+    model = run("listening_led", steps=365, organiser_turnover=0.9, vacancy_days=30, ramp_up_days=60)
+    organisers = model.organisers
+    assert (organisers.start > 0).any()                        # someone was replaced
+    effort = model.results().groupby("step")["organisers_at_work"].sum()
+    assert effort.min() < model.params.n_organisers and effort.iloc[1] == model.params.n_organisers
+    assert ((effort % 1) > 0).any()                            # a replacement still ramping up
+    steady = run("listening_led", steps=365, organiser_turnover=0.0)
+    assert model.results()["cost_gbp"].sum() < steady.results()["cost_gbp"].sum()
+    assert model.results()["organiser_contacts"].sum() < steady.results()["organiser_contacts"].sum()
+
+
+def test_turnover_draws_leave_every_other_process_alone(monkeypatch):
+    """The offending phase meets the same random numbers every day, whatever organiser turnover drew."""
+    from agents.offenders import Offending
+
+    def draws(**overrides):
+        seen, original = [], Offending.draws
+
+        def spy(self):
+            seen.append(original(self))
+            return seen[-1]
+        monkeypatch.setattr(Offending, "draws", spy)
+        model = run("broadcast", steps=90, offenders_per_1000=20.0, **overrides)
+        monkeypatch.setattr(Offending, "draws", original)
+        return model, seen
+    plain, plain_draws = draws(organiser_turnover=0.0)
+    turning, turning_draws = draws(organiser_turnover=0.9)
+    assert (turning.organisers.start > 0).any() and len(plain_draws) == 90
+    for a, b in zip(plain_draws, turning_draws):
+        assert all(np.array_equal(a[name], b[name]) for name in a)
+
+
+def test_hardening_buys_only_in_its_budget_period():
+    df = run("target_hardening", steps=200, hardening_start_day=20, hardening_end_day=100).results()
+    daily = df.groupby("step")[["cost_gbp", "households_hardened"]].sum()
+    assert daily.loc[:20, "households_hardened"].max() == 0 and daily.loc[101:, "cost_gbp"].sum() == 0
+    assert daily["households_hardened"].iloc[-1] == daily.loc[100, "households_hardened"] > 0
+
+
+def test_funding_that_ends_before_it_starts_is_a_clear_error():
+    from simulation.params import ParameterError
+
+    with pytest.raises(ParameterError, match="organising_end_day"):
+        Params(organising_start_day=100, organising_end_day=50)
+    with pytest.raises(ParameterError, match="hardening_end_day"):
+        Params(hardening_start_day=100, hardening_end_day=50)
 
 
 def test_watching_residents_notice_more_and_deter_offenders():
@@ -75,3 +142,21 @@ def test_params_of_every_section_pickle_for_worker_processes():
 
     p = Params(organising="neighbourhood_watch", watch_cost_gbp=1.0)
     assert pickle.loads(pickle.dumps(p)) == p
+
+
+def test_only_a_households_first_contacts_bring_a_gain():
+    model = CommunityModel("broadcast", rng=1, **SMALL)
+    strategy = model.processes["organising"].strategy
+    received = np.zeros(model.residents.n, dtype=np.int64)
+    received[3] = 4
+    fresh = strategy.fresh(np.array([3, 5, 3, 5, 5, 5, 5, 5, 5]), received)
+    assert fresh.tolist() == [True, True, False, True, True, True, True, False, False]
+    assert received[3] == 6 and received[5] == 7
+
+
+def test_repeated_leaflets_stop_adding_trust():
+    many = run("broadcast", steps=200, broadcast_contacts_per_day=200.0, p_attend_meeting=0.0)
+    capped = run("broadcast", steps=200, broadcast_contacts_per_day=200.0, p_attend_meeting=0.0,
+                 contact_saturation=1000)
+    gain = lambda m: (m.residents.trust - m.residents.base_trust).mean()  # noqa: E731
+    assert 0 < gain(many) < gain(capped) / 3

@@ -13,9 +13,10 @@ from simulation.replicates import paired_runs, replicate_seeds, simulate
 from simulation.scenarios import load_scenario
 
 SMALL = {"n_residents": 800, "n_neighbourhoods": 2, "offenders_per_1000": 20.0}
-ORGANISING = {"p_join": 0.5, "min_group_size": 2, "p_action_success": 0.5, "listening_per_day": 9.0,
+ORGANISING = {"p_join": 0.5, "min_group_size": 2, "campaign_days": 8.0, "listening_per_day": 9.0,
+              **{f"campaign_win_{t}": 0.9 for t in ("council", "police", "housing", "school", "business")},
               "youth_effect": 0.5, "youth_reach": 1.0, "youth_build": 1.0, "lighting_gain": 1.0,
-              "action_efficacy_gain": 0.5, "watch_contacts_per_day": 99.0, "broadcast_contacts_per_day": 500.0,
+              "outcome_learning_rate": 0.5, "watch_contacts_per_day": 99.0, "broadcast_contacts_per_day": 500.0,
               "connections_per_conversation": 5.0, "listen_trust_gain": 0.5, "listen_efficacy_gain": 0.5}
 
 

@@ -2,12 +2,13 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from experiments.validate import (CALIBRATION, INDEPENDENT, belonging, burglary_failed, burglary_someone_home,
                                   ce_crime_association, crime_concentration, displacement, distance_decay,
-                                  mobilisation, mobilised, neighbourhood_table, share_of_units_holding,
-                                  validate)
+                                  ecometric_checks, ecometrics, mobilisation, mobilised, neighbourhood_table,
+                                  persistence_checks, share_of_units_holding, validate)
 from experiments.cli import app
 from simulation.model import CommunityModel
 from simulation.state import Stage
@@ -97,12 +98,55 @@ def test_mobilised_counts_those_active_after_being_listened_to():
     assert np.all(active[listened & (r.stage >= Stage.ACTIVE)])
 
 
+def survey_wave(icc: float, rng: np.random.Generator, k: int = 25, n: int = 25, r: float = 0.8):
+    """Respondent scores: the CE scale with a known neighbourhood ICC, and cohesion and control subscales whose
+    neighbourhood means correlate at ``r`` before sampling noise."""
+    nbhd = np.repeat(np.arange(k), n)
+    shared = rng.multivariate_normal([0, 0], [[icc, r * icc], [r * icc, icc]], k)
+    cohesion, control = (shared[nbhd] + rng.normal(0, np.sqrt(1 - icc), (k * n, 2))).T
+    ce = rng.normal(0, np.sqrt(icc), k)[nbhd] + rng.normal(0, np.sqrt(1 - icc), k * n)
+    return nbhd, cohesion, control, ce
+
+
+def test_ecometrics_recover_a_known_icc_and_reliability():
+    rng = np.random.default_rng(5)
+    iccs, rels = [], []
+    for _ in range(40):
+        icc, reliability, _ = ecometrics(*survey_wave(0.15, rng))
+        iccs.append(icc)
+        rels.append(reliability)
+    assert 0.12 < np.mean(iccs) < 0.2
+    assert np.mean(rels) == pytest.approx(25 * 0.15 / (1 + 24 * 0.15), abs=0.05)     # Spearman-Brown
+
+
+def test_ecometric_checks_pass_a_realistic_survey_and_fail_a_too_clustered_one():
+    rng = np.random.default_rng(6)
+    def table(icc):
+        rows = [dict(zip(("icc", "reliability", "correlation"), ecometrics(*survey_wave(icc, rng))),
+                     respondents=625, neighbourhoods=25) for _ in range(10)]
+        return pd.DataFrame(rows)
+    assert all(c.passed for c in ecometric_checks(table(0.15))[:1])
+    assert not ecometric_checks(table(0.5))[0].passed and not ecometric_checks(table(0.5))[2].passed
+
+
+def test_persistence_checks_fail_growth_after_funding():
+    steps = np.arange(0, 1096)
+    def area(active_after, ce_slope):
+        return pd.DataFrame({"step": steps, "active": np.where(steps <= 365, steps / 3.65, active_after),
+                             "collective_efficacy": 0.5 + ce_slope * np.maximum(steps - 365, 0) / 365})
+    decaying = persistence_checks([area(80.0, -0.002)], 365, 730)
+    assert all(c.passed for c in decaying) and decaying[0].value == pytest.approx(0.8)
+    growing = persistence_checks([area(250.0, 0.05)], 365, 730)
+    assert not any(c.passed for c in growing)
+
+
 def test_validate_runs_every_check_on_a_small_area():
-    checks = validate(steps=120, seed=1, replicates=1, overrides={"n_residents": 8000, "n_neighbourhoods": 4})
-    assert len(checks) == 8
+    checks = validate(steps=120, seed=1, replicates=1, overrides={"n_residents": 8000, "n_neighbourhoods": 4},
+                      follow_up_days=60)
+    assert len(checks) == 13
     assert all(c.source and c.band and c.kind in (CALIBRATION, INDEPENDENT) for c in checks)
     assert {c.pattern.split(":")[0] for c in checks if c.kind == CALIBRATION} == {
-        "crime concentration", "outcome split", "belonging", "mobilisation"}
+        "crime concentration", "outcome split", "belonging", "mobilisation", "ecometrics"}
     assert all(np.isfinite(c.value) for c in checks)
 
 
@@ -113,7 +157,7 @@ def test_validate_command_prints_the_table_and_rejects_bad_sets(tmp_path):
                                  "--set", "n_neighbourhoods=4", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Weisburd" in result.output and "patterns within their band" in result.output
-    assert len(pd.read_csv(out)) == 8 and "Independent tests within their band" in result.output
+    assert len(pd.read_csv(out)) == 13 and "Independent tests within their band" in result.output
     bad = runner.invoke(app, ["validate", "--set", "n_residents=lots"])
     assert bad.exit_code == 2 and "n_residents" in bad.output
 

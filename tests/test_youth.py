@@ -65,7 +65,8 @@ def test_diversion_probability_scales_with_provision_and_is_zero_outside_the_are
 
 
 def test_youth_provision_off_diverts_nobody_and_on_it_diverts_some():
-    rich = {"p_concern_youth": 0.9, "p_action_success": 0.2, "p_attempt": 0.3, "youth_reach": 1.0}
+    rich = {"p_concern_youth": 0.9, "campaign_days": 8.0, "p_attempt": 0.3, "youth_reach": 1.0,
+            **{f"campaign_win_{t}": 0.9 for t in ("council", "police", "housing", "school", "business")}}
     off = model(youth_effect=0.0, **rich)
     off.run_for(200)
     on = model(youth_effect=0.5, **rich)

@@ -1,0 +1,150 @@
+"""Action groups' life cycle: time, founding, campaigns won and lost, leaders burning out, folding, the alliance."""
+
+import numpy as np
+import pytest
+
+from agents.campaigns import CAN_TARGET, TARGETS, choose_target, outcome_learning, win_probability
+from agents.groups import burnout_probability, spare_hours
+from simulation import CommunityModel
+from simulation.persistence import yearly_trend
+from simulation.output import area_series
+from simulation.state import ISSUE_NAMES, Stage
+
+SMALL = {"n_residents": 800, "n_neighbourhoods": 2}
+BUSY = {**SMALL, "listening_per_day": 3.0, "campaign_days": 20.0}
+WINS = {f"campaign_win_{t.name}": 1.0 for t in TARGETS}
+LOSSES = {f"campaign_win_{t.name}": 0.0 for t in TARGETS}
+
+
+def run(steps=150, seed=2, scenario="listening_led", **overrides):
+    model = CommunityModel(scenario, rng=seed, **{**BUSY, **overrides})
+    model.run_for(steps)
+    return model
+
+
+def test_targets_can_act_on_the_issue_and_coached_groups_pick_the_most_winnable():
+    base = np.array([t.win for t in TARGETS])
+    issue = np.repeat(np.arange(len(ISSUE_NAMES)), 200)
+    u = np.random.default_rng(0).random(len(issue))
+    random_pick = choose_target(issue, np.zeros(len(issue), dtype=bool), base, u)
+    assert CAN_TARGET[issue, random_pick].all()
+    for k in range(len(ISSUE_NAMES)):               # uncoached groups use every target that can act
+        assert set(random_pick[issue == k]) == set(np.flatnonzero(CAN_TARGET[k]))
+    coached = choose_target(issue, np.ones(len(issue), dtype=bool), base, u)
+    assert (base[coached] == np.where(CAN_TARGET[issue], base, -1).max(axis=1)).all()
+
+
+def test_win_chance_rises_with_members_coaching_and_alliance_and_stays_a_probability():
+    def chance(size=4, coached=False, allied=False):
+        return win_probability(np.array([0.4]), np.array([size]), 4, 0.3, np.array([coached]), 0.5,
+                               np.array([allied]), 0.5)[0]
+    assert chance() == pytest.approx(0.4)
+    assert chance() < chance(size=16) and chance() < chance(coached=True) < chance(coached=True, allied=True) < 1
+
+
+def test_winning_and_losing_move_efficacy_both_ways_and_never_past_the_outcome():
+    efficacy = np.array([0.2, 0.5, 0.9], dtype=np.float32)
+    up, down = outcome_learning(efficacy, np.ones(3, bool), 0.2), outcome_learning(efficacy, np.zeros(3, bool), 0.2)
+    assert (up > 0).all() and (down < 0).all()
+    assert ((efficacy + up) <= 1).all() and ((efficacy + down) >= 0).all()
+
+
+def test_burnout_rises_with_the_load_and_coaching_lowers_it():
+    hours = np.array([32.0, 16.0, 4.0])
+    alone = burnout_probability(0.3, 16.0, hours, np.ones(3))
+    assert alone[0] < alone[1] < alone[2]
+    assert (burnout_probability(0.3, 16.0, hours, np.full(3, 0.5)) < alone).all()
+
+
+def test_spare_time_follows_the_community_life_survey_shares():
+    rng = np.random.default_rng(1)
+    hours = spare_hours(rng.random(200_000) < 0.27, rng.random(200_000), 7.6)
+    assert (hours > 0).mean() == pytest.approx(0.27, abs=0.01)
+    assert (hours >= 4.0).mean() == pytest.approx(0.16, abs=0.01)    # volunteer at least monthly (CLS 2021/22)
+
+
+def test_only_residents_with_time_join_and_the_deprived_have_less():
+    model = run(steps=200, n_residents=4000, n_neighbourhoods=4)
+    groups, r = model.processes["groups"], model.residents
+    assert (groups.hours[r.stage >= Stage.ACTIVE] > 0).all() and (r.stage >= Stage.ACTIVE).sum() > 20
+    has_time = groups.hours > 0
+    ordinary = ~r.is_leader
+    share = [has_time[ordinary & (model.population.nbhd == k)].mean() for k in range(4)]
+    assert np.corrcoef(model.place.deprivation, share)[0, 1] < -0.8
+
+
+def test_campaigns_end_in_wins_and_losses_that_go_to_requests_wins():
+    model = CommunityModel("listening_led", rng=3, **BUSY)
+    won = lost = 0
+    for _ in range(200):
+        model.step()
+        df = model.results()
+        today = df[df["step"] == model.day]
+        assert model.requests.wins.dtype == bool and model.requests.wins.shape == (2, len(ISSUE_NAMES))
+        assert model.requests.wins.sum() == today["campaigns_won"].sum()
+        won, lost = won + today["campaigns_won"].sum(), lost + today["campaigns_lost"].sum()
+    assert won > 3 and lost > 3
+
+
+def test_groups_that_keep_losing_fold_and_are_not_refounded_at_once():
+    model = run(steps=200, fold_after_losses=1, refound_days=3000, **LOSSES)
+    df = model.results()
+    assert df["campaigns_won"].sum() == 0 and df["groups_folded"].sum() > 0
+    groups = model.processes["groups"]
+    closed = groups.closed_until > model.day
+    assert closed.any() and not groups.founded[closed].any()
+
+
+def test_wins_raise_and_losses_lower_members_efficacy():
+    won, lost = run(steps=250, **WINS), run(steps=250, **LOSSES)
+    def members_gain(model):
+        r = model.residents
+        ever = np.isfinite(r.t_active)
+        return (r.efficacy - r.base_efficacy)[ever].mean()
+    assert members_gain(won) > 0.05 > -0.02 > members_gain(lost)
+
+
+def test_leaders_burn_out_and_leaderless_groups_fold_without_a_successor():
+    common = {"steps": 250, "leader_burnout": 0.99, "leader_hours": 60.0, "leaderless_days": 20, **WINS}
+    model = run(succession_days=3650.0, **common)
+    df = model.results()
+    assert df["leader_burnouts"].sum() > 3 and df["groups_folded"].sum() > 0
+    kept = run(succession_days=1.0, **common)
+    assert kept.results()["groups_folded"].sum() < df["groups_folded"].sum()
+
+
+def test_listening_brings_associations_into_an_alliance_whose_own_listening_outlives_the_funding():
+    model = run(steps=400, organising_end_day=120, association_listening_per_month=8.0, alliance_lapse=0.01,
+                groups_per_1000=20.0, p_alliance_join=1.0, listening_per_day=0.3)
+    df = model.results()
+    after = df[df["step"] > 120]
+    assert df.groupby("step")["allied_associations"].sum().max() > 8
+    assert after["association_conversations"].sum() > 0 and after["organiser_contacts"].sum() == 0
+    lapsing = run(steps=400, organising_end_day=120, alliance_lapse=0.99, groups_per_1000=20.0)
+    by_day = lapsing.results().groupby("step")["allied_associations"].sum()
+    assert by_day.iloc[-1] < by_day.loc[120]
+
+
+def test_broadcast_and_watch_build_no_alliance_and_coach_no_one():
+    for scenario in ("broadcast", "neighbourhood_watch"):
+        model = run(scenario=scenario, steps=60)
+        assert model.results()["allied_associations"].sum() == 0 and model.organisers.coaching.sum() == 0
+
+
+@pytest.mark.slow
+def test_nothing_grows_without_bound_after_funding_stops():
+    """Listening-led, funded a year and followed for two (2,000 households, 2 seeds): attitudes drift back, and
+    activity, groups and the alliance stay near or below their end-of-funding level, within residents' time."""
+    areas = []
+    for seed in (11, 12):
+        model = CommunityModel("listening_led", rng=seed)
+        model.run_for(3 * 365)
+        areas.append(area_series(model.results()).set_index("step"))
+        assert (model.residents.stage >= Stage.ACTIVE).sum() <= (model.processes["groups"].hours > 0).sum()
+    area = sum(areas) / len(areas)
+    for outcome in ("efficacy", "trust", "collective_efficacy"):
+        assert yearly_trend(area.reset_index(), outcome, 365) <= 0.005, outcome
+        assert area.loc[365 + 180:, outcome].max() <= area.loc[365, outcome] + 0.01, outcome
+    for outcome in ("active", "action_groups", "allied_associations"):
+        end = area.loc[275:365, outcome].mean()
+        assert area.loc[3 * 365 - 180:, outcome].mean() <= 1.3 * end, outcome
