@@ -42,7 +42,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "cost_gbp": (METRICS["cost_gbp"].label, "£ a year"),
     "prevented": ("Crimes prevented vs doing nothing", "crimes a year"),
     "avoided_gbp": ("Cost of crime avoided vs doing nothing", f"£ a year ({PRICE_YEAR} prices)"),
-    "ce_gain": ("Collective efficacy gained vs doing nothing", "points on the 1-5 survey scale"),
+    "ce_gain": ("Collective efficacy gained vs doing nothing", "points on the 0-1 scale (true value)"),
     "gbp_per_prevented": ("Spending per crime prevented", "£"),
 }
 """Label and unit of every outcome the explorer shows: the metric registry's, and the paired differences
@@ -65,8 +65,9 @@ PRECISION: dict[str, tuple[float, int]] = {
 }
 """Precision presets: target 95% half-width of crimes prevented (share of the baseline's crimes) and the
 most replicates run to reach it."""
-SMALL_CE = 0.01
-"""Changes of collective efficacy below this (points on the 1-5 scale) are reported as "very slight"."""
+SMALL_CE = 0.0025
+"""Changes of true collective efficacy below this (points on the 0-1 scale; a hundredth of a point on the 1-5
+survey scale) are reported as "very slight"."""
 MIN_REPLICATES = 5
 """Replicates always run before the precision rule is checked (a t-interval from fewer is unreliable)."""
 MAX_RUNS = 500
@@ -366,14 +367,14 @@ def ce_verdict(key: str, row: dict[str, Any]) -> str:
     if key == BASELINE:
         return ""
     mean, low, high = row["ce_gain"], row["ce_gain_low"], row["ce_gain_high"]
-    span = f"(range {signed(low)} to {signed(high)} on the 1-5 survey scale)"
+    span = f"(range {signed(low, 3)} to {signed(high, 3)} on the 0-1 scale)"
     if low > 0 or high < 0:
         direction = "Raises" if low > 0 else "Lowers"
         if abs(mean) < SMALL_CE:
-            return f"{direction} collective efficacy very slightly (by less than {SMALL_CE} points on the 1-5 scale)."
-        return f"{direction} collective efficacy by about {abs(mean):.2f} points {span}."
+            return f"{direction} collective efficacy very slightly (by less than {SMALL_CE} on the 0-1 scale)."
+        return f"{direction} collective efficacy by about {abs(mean):.3f} {span}."
     if max(abs(low), abs(high)) < SMALL_CE:
-        return f"No change in collective efficacy (within ±{SMALL_CE} points on the 1-5 survey scale)."
+        return f"No change in collective efficacy (within ±{SMALL_CE} on the 0-1 scale)."
     return f"No detectable change in collective efficacy {span}."
 
 
@@ -416,7 +417,7 @@ SUMMARY_COLUMNS = {
     "completed_high": ("Crimes a year, 95% high", 1),
     "prevented": ("Crimes prevented a year vs doing nothing", 1), "prevented_low": ("Crimes prevented, 95% low", 1),
     "prevented_high": ("Crimes prevented, 95% high", 1),
-    "ce_gain": ("Collective efficacy gained vs doing nothing (1-5 scale)", 3),
+    "ce_gain": ("Collective efficacy gained vs doing nothing (true, 0-1 scale)", 3),
     "ce_gain_low": ("Collective efficacy gained, 95% low", 3),
     "ce_gain_high": ("Collective efficacy gained, 95% high", 3),
     "cost_gbp": ("Cost a year (£)", 0), "gbp_per_prevented": ("£ per crime prevented", 0),
@@ -429,7 +430,7 @@ SUMMARY_COLUMNS = {
 RUN_COLUMNS = {
     "title": ("Strategy", None), "replicate": ("Replicate", 0), "seed": ("Seed", 0),
     "completed": ("Crimes completed", 0), "prevented": ("Crimes prevented vs doing nothing (same seed)", 0),
-    "ce_start": ("Collective efficacy at start (1-5)", 3), "ce_end": ("Collective efficacy at end (1-5)", 3),
+    "ce_start": ("Collective efficacy at start (true, 0-1)", 3), "ce_end": ("Collective efficacy at end (true, 0-1)", 3),
     "ce_gain": ("Collective efficacy gained vs doing nothing", 3), "cost_gbp": ("Spent (£)", 0),
     "crime_cost_gbp": (f"Cost of completed crime (£, {PRICE_YEAR} prices)", 0),
     "avoided_gbp": ("Cost of crime avoided vs doing nothing (£, same seed)", 0),

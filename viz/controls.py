@@ -26,7 +26,7 @@ UI_CAPS: dict[str, tuple[float, float]] = {
     "hardening_budget_gbp": (0.0, 500_000.0),
     "offenders_per_1000": (0.0, 20.0),
     "mean_degree": (0.0, 20.0),
-    "p_join": (0.0, 0.05),
+    "p_join": (0.0, 0.5),
 }
 """Browser-only limits, always inside the model's own range."""
 

@@ -359,7 +359,7 @@ def table_html(table: pd.DataFrame) -> str:
 
 
     header = ("<tr><th scope='col'>Strategy</th><th scope='col'>Crimes a year</th>"
-              "<th scope='col'>Crimes prevented a year</th><th scope='col'>Collective efficacy gained (1-5)</th>"
+              "<th scope='col'>Crimes prevented a year</th><th scope='col'>Collective efficacy gained (0-1)</th>"
               "<th scope='col'>Cost a year</th><th scope='col'>£ per crime prevented</th>"
               f"<th scope='col'>Cost of crime avoided a year ({PRICE_YEAR} £)</th></tr>")
     rows = []
@@ -388,8 +388,9 @@ EXPLANATION = """
 nothing, so *crimes prevented* is the difference within each pair. The figure shows the average and a **95%
 interval**: if the interval does not include zero, the difference is detectable and the verdict says
 "prevents about N crimes a year"; otherwise it says "no detectable difference". **Collective efficacy** is
-the simulated survey score (1-5) of trust between neighbours and their willingness to act together; the gain
-is the strategy's change minus doing nothing's. **£ per crime prevented** divides the yearly cost by the crimes
+its true value in the model (0-1): residents' mean trust in their neighbours and willingness to intervene for
+the common good, not a survey estimate (a survey of a few dozen residents per neighbourhood would measure it
+with error); the gain is the strategy's change minus doing nothing's. **£ per crime prevented** divides the yearly cost by the crimes
 prevented and is only given when prevention is detectable. The **cost of crime avoided** values each crime
 prevented at the Home Office's economic and social cost of its type (Heeks et al. 2018, 2015/16 prices:
 domestic burglary £5,930, robbery £11,320, ...), paired by seed like crimes prevented.

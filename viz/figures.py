@@ -53,7 +53,7 @@ def draw_comparison(result: Comparison) -> Figure:
     forest.set_xlabel("crimes a year (left of 0: more crime)")
     days = result.setup.days
     for panel, col, title, unit in ((prevented, "prevented", "Crimes prevented so far (with 95% band)", "crimes"),
-                                    (ce, "ce", "Collective efficacy (survey, 1-5; 95% band)", "score (1-5)")):
+                                    (ce, "ce", "Collective efficacy (true, 0-1; 95% band)", "mean trust and willingness (0-1)")):
         stats = band(result.daily, col)
         for key in keys:
             if col == "prevented" and key == BASELINE:

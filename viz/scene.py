@@ -72,15 +72,19 @@ def ticks(lo: float, hi: float, most: int = 6) -> list[float]:
     return [round(first + i * step, 6) for i in range(int((hi - first) / step + 1e-9) + 1)]
 
 
-def ce_range(values: np.ndarray, start: float) -> tuple[float, float]:
-    """Fixed collective-efficacy axis: one point around the start, widened in half points when needed.
+CE_WINDOW = 0.05
+"""Half-width of the collective-efficacy axis around its start (true CE, 0-1), and the step it widens by."""
 
-    Survey noise (~0.01) stays small on it and a year of organising (~0.2) is clearly visible; it only
-    widens, so the axis never jumps back.
+
+def ce_range(values: np.ndarray, start: float) -> tuple[float, float]:
+    """Fixed axis of true collective efficacy (0-1): 0.05 either side of the start, widened in 0.05 steps.
+
+    A year of listening-led organising (about +0.02) is visible on it; it only widens, so the axis never
+    jumps back.
     """
-    lo = math.floor((min(values.min(), start - 0.5)) * 2) / 2
-    hi = math.ceil((max(values.max(), start + 0.5)) * 2) / 2
-    return max(1.0, lo), min(5.0, hi)
+    lo = math.floor(round(min(values.min(), start - CE_WINDOW) / CE_WINDOW, 9)) * CE_WINDOW
+    hi = math.ceil(round(max(values.max(), start + CE_WINDOW) / CE_WINDOW, 9)) * CE_WINDOW
+    return max(0.0, round(lo, 2)), min(1.0, round(hi, 2))
 
 
 def horizon(day: int) -> int:
@@ -186,10 +190,11 @@ class DemoRun:
         shares = {s: 100 * a[f"stage_{s.name.lower()}"].to_numpy() / p.n_residents for s in ladder}
         share_top = nice_number(max(10.0, sum(shares.values()).max()))
         return [
-            {"title": "Collective efficacy (neighbour survey, 1-5)", "digits": 2, **x, "y": [lo, hi],
+            {"title": "Collective efficacy (true: trust and willingness to intervene, 0-1)", "digits": 3, **x,
+             "y": [lo, hi],
              "yticks": ticks(lo, hi),
              "reference": {"y": round(float(ce[0]), 3), "label": "day 0"},
-             "series": [{"label": "survey score", "colour": "#0072B2", "dash": "solid", "kind": "line",
+             "series": [{"label": "collective efficacy", "colour": "#0072B2", "dash": "solid", "kind": "line",
                          "values": np.round(ce, 3).tolist()}]},
             {"title": "Crimes so far", "digits": 0, **x, "y": [0, crime_top], "yticks": ticks(0, crime_top),
              "series": [{"label": label, "colour": colour, "dash": dash, "kind": "line",

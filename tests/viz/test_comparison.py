@@ -121,7 +121,7 @@ def test_summary_intervals_and_money(result) -> None:
     mine = runs.loc[runs["strategy"] == "listening_led", "prevented_per_year"]
     assert row["prevented"] == pytest.approx(mine.mean())
     assert row["prevented_high"] - row["prevented"] == pytest.approx(ci95_half_width(mine.std(), len(mine)))
-    assert row["cost_gbp"] == pytest.approx(100_000, rel=0.01)                 # four organisers for a year
+    assert 90_000 <= row["cost_gbp"] <= 100_000         # four organisers for a year, less posts left vacant
     assert table.loc[BASELINE, "cost_gbp"] == 0
 
 
@@ -134,12 +134,12 @@ def test_verdicts_are_plain_words() -> None:
     assert crime_verdict("x", {**row, "prevented": -5, "prevented_low": -9, "prevented_high": -1}, 56) == \
         "About 5 more crimes a year (range 1 to 9 more)."
     assert crime_verdict("x", {**row, "completed": 0}, 0).startswith("Cannot tell: no crimes happened")
-    assert ce_verdict("x", row).startswith("Raises collective efficacy by about 0.19 points")
-    tiny = {**row, "ce_gain": 0.003, "ce_gain_low": 0.001, "ce_gain_high": 0.005}
+    assert ce_verdict("x", row).startswith("Raises collective efficacy by about 0.190 (range +0.160 to +0.220")
+    tiny = {**row, "ce_gain": 0.002, "ce_gain_low": 0.001, "ce_gain_high": 0.003}
     assert ce_verdict("x", tiny) == ("Raises collective efficacy very slightly "
-                                     "(by less than 0.01 points on the 1-5 scale).")
+                                     "(by less than 0.0025 on the 0-1 scale).")
     none = {**row, "ce_gain": 0.0, "ce_gain_low": -0.002, "ce_gain_high": 0.002}
-    assert ce_verdict("x", none).startswith("No change in collective efficacy (within ±0.01 points")
+    assert ce_verdict("x", none).startswith("No change in collective efficacy (within ±0.0025 on the 0-1 scale")
     money = cost_per_prevented(row)
     assert money["gbp_per_prevented"] == pytest.approx(100_000 / 6.14)
     assert money["gbp_per_prevented_low"] == pytest.approx(100_000 / 11.0)
@@ -156,7 +156,9 @@ def test_verdicts_are_plain_words() -> None:
 def test_downloads_have_readable_headers_rounded_numbers_and_a_settings_sheet(result) -> None:
     summary = pd.read_csv(io.StringIO(readable_csv(result.table, SUMMARY_COLUMNS)))
     assert list(summary.columns) == [label for label, _ in SUMMARY_COLUMNS.values()]
-    assert summary["Strategy"].tolist() == ["Doing nothing (baseline)", "Listening-led organising", "Target hardening"]
+    others = result.table.iloc[1:].sort_values("prevented", ascending=False)["title"].tolist()
+    assert summary["Strategy"].tolist() == ["Doing nothing (baseline)", *others]      # most prevented first
+    assert set(others) == {"Listening-led organising", "Target hardening"}
     text = readable_csv(result.runs, RUN_COLUMNS)
     assert text.splitlines()[0].startswith("Strategy,Replicate,Seed,Crimes completed")
     assert max(len(cell.split(".")[-1]) for line in text.splitlines()[1:] for cell in line.split(",")

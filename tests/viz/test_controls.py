@@ -75,3 +75,9 @@ def test_nice_step() -> None:
     assert nice_step(1.0, float) == 0.002
     assert nice_step(0, float) == 1
     assert all(name in FIELDS for name in TRAINER_FIELDS)
+
+
+def test_every_browser_cap_holds_the_models_default():
+    defaults = Params()
+    for name, (lo, hi) in UI_CAPS.items():
+        assert lo <= getattr(defaults, name) <= hi, f"{name}: default {getattr(defaults, name)} outside [{lo}, {hi}]"

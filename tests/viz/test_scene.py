@@ -83,7 +83,7 @@ def test_charts_have_fixed_meaningful_axes(run: DemoRun) -> None:
     assert [len(s["values"]) for p in (ce, crime, ladder) for s in p["series"]] == [41] * 8
     assert ce["x"] == crime["x"] == [0, 365]               # a year on the axis from day 0
     start = ce["reference"]["y"]
-    assert ce["y"][0] <= start - 0.5 and ce["y"][1] >= start + 0.5 and ce["y"][1] - ce["y"][0] <= 2
+    assert ce["y"][0] <= start - 0.05 and ce["y"][1] >= start + 0.05 and ce["y"][1] - ce["y"][0] <= 0.3
     assert crime["y"][1] >= expected_attempts(run.model.params, 365)
     assert crime["series"][0]["values"][-1] == run.frame()["status"]["completed"]
     reached = sum(np.array(s["values"]) for s in ladder["series"])
@@ -97,6 +97,7 @@ def test_axis_helpers() -> None:
     assert ticks(0, 50) == [0, 10, 20, 30, 40, 50] and ticks(0, 200) == [0, 50, 100, 150, 200]
     assert ticks(0, 25) == [0, 5, 10, 15, 20, 25] and ticks(0, 365) == [0, 100, 200, 300]
     assert ticks(2.5, 3.5) == [2.5, 2.75, 3.0, 3.25, 3.5]
-    assert ce_range(np.array([3.1, 3.2]), 3.12) == (2.5, 4.0)
-    assert ce_range(np.array([3.1, 4.3]), 3.12) == (2.5, 4.5)          # widens by half points, never narrows
+    assert ce_range(np.array([0.5, 0.52]), 0.51) == (0.45, 0.6)
+    assert ce_range(np.array([0.5, 0.71]), 0.51) == (0.45, 0.75)       # widens in 0.05 steps, never narrows
+    assert ce_range(np.array([0.99]), 0.99) == (0.9, 1.0)              # stays within 0-1
     assert horizon(0) == horizon(365) == 365 and horizon(366) == 730
