@@ -236,5 +236,5 @@ def viz(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 
 
 # Commands defined in their own modules (each has ``register(app)``).
-for _module in ("experiments.sweep_cli", "experiments.validate_cli", "experiments.bench_cli"):
+for _module in ("experiments.sweep_cli", "experiments.validate_cli", "experiments.bench_cli", "experiments.calibrate_cli"):
     import_module(_module).register(app)
