@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from experiments.cli import Workers, console, fail_cleanly
 from experiments.sweep_cli import Scheduler
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Resume = Annotated[bool, typer.Option("--resume", help="Continue the run saved in --out.")]
 
@@ -106,6 +109,23 @@ def print_calibration(tables: dict, simulations: int, seconds: float, stop: str)
                        f"{r.ppc_median:.3g} [{r.ppc_low:.3g}, {r.ppc_high:.3g}]", f"{r.share_passing:.0%}",
                        f"[{colour}]{r.result}[/{colour}]")
     console.print(checks)
+
+
+def print_money(per_run: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Print (and return) the value-for-money table of paired runs against ``reference``
+    (:func:`simulation.money.money_table`, in the default price year)."""
+    from simulation.money import DEFAULT_PRICE_YEAR, DEFLATOR_SOURCE, money_table
+
+    money = money_table(per_run, "scenario", reference)
+    table = Table("strategy", "£ crime avoided", "extra cost £", "net benefit £", "benefit-cost ratio",
+                  title=f"Value for money against {reference} ({DEFAULT_PRICE_YEAR} prices, means with 95% CI)",
+                  caption=f"Crime costs: Heeks et al. 2018 unit costs uprated from 2015/16 ({DEFLATOR_SOURCE}). "
+                          "Spending taken as in the stated price year.")
+    for r in money.itertuples(index=False):
+        table.add_row(r.scenario, f"{r.avoided_gbp:,.0f} ± {r.avoided_gbp_ci95:,.0f}", f"{r.cost_gbp:,.0f}",
+                      f"{r.net_benefit_gbp:,.0f} ± {r.net_benefit_gbp_ci95:,.0f}", f"{r.benefit_cost_ratio:.2f}")
+    console.print(table)
+    return money
 
 
 @fail_cleanly

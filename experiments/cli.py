@@ -154,13 +154,16 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
         paired_noise(per_run, "scenario", first), on="scenario")
     print_comparison(table, f"{len(chosen)} strategies x {replicates} paired replicates, {steps} days "
                             f"(means with 95% CI)", first)
+    from experiments.calibrate_cli import print_money  # value for money (issue 12)
+    money = print_money(per_run, first)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
+    money.to_csv(out / "money.csv", index=False)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
                 title="Strategy comparison")
     write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
                         replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
-    console.print(f"wrote {out}/results.parquet, comparison.csv, figure.png, manifest.json")
+    console.print(f"wrote {out}/results.parquet, comparison.csv, money.csv, figure.png, manifest.json")
 
 
 COMPARED = {"collective_efficacy_end": "CE end", "collective_efficacy_change": "CE change",

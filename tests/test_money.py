@@ -44,3 +44,17 @@ def test_money_table_pairs_runs_by_replicate() -> None:
     assert row["scenario"] == "s" and row["avoided_gbp"] == 750.0 and row["cost_gbp"] == 250.0
     assert row["benefit_cost_ratio"] == 3.0 and row["net_benefit_gbp"] == 500.0
     assert row["price_year"] == "2015/16"
+
+
+def test_compare_reports_value_for_money_with_the_price_year(tmp_path) -> None:  # noqa: ANN001
+    from typer.testing import CliRunner
+
+    from experiments.cli import app
+
+    result = CliRunner().invoke(app, ["compare", "baseline", "target_hardening", "--replicates", "2", "--steps",
+                                      "20", "--set", "n_residents=200", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    money = pd.read_csv(tmp_path / "money.csv")
+    assert money["scenario"].tolist() == ["target_hardening"]
+    assert money["price_year"].iloc[0] == "2023/24" and money["cost_gbp"].iloc[0] > 0
+    assert "Value for money against baseline (2023/24 prices" in result.output
