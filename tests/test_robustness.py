@@ -123,3 +123,12 @@ def test_robustness_command_runs_resumes_and_reports(tmp_path: Path) -> None:
     resumed = CliRunner().invoke(app, ["robustness", str(path), "--workers", "1", "--out", str(out), "--resume"])
     assert resumed.exit_code == 0, resumed.output
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), runs)
+
+
+def test_shipped_examples_load() -> None:
+    from experiments.robustness import load_robustness
+
+    ranges = load_robustness("robustness_ranges")
+    assert ranges.method == "sobol" and "youth_gain" in ranges.parameters and len(ranges.strategies) == 6
+    with pytest.raises(ParameterError, match="no such file"):
+        load_robustness("robustness", posterior="nowhere/posterior.parquet")
