@@ -48,12 +48,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import _expect, _integer
+from experiments.spec import _expect, _integer, resolve_path
 from experiments.targets import SETTINGS, TARGETS, Setting, evaluate, target
 from simulation.output import manifest, write_json, write_parquet
 from simulation.params import FIELDS, ParameterError, Params, allowed, check_keys, kind, spec
 
-EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 TOP_LEVEL = ("name", "description", "seed", "abc", "params", "settings", "priors", "targets")
 ABC_KEYS = {"population": (10, 100_000, 60), "generations": (1, 1000, 8), "max_simulations": (10, 10**9, 2000),
             "max_minutes": (1, 100_000, 25), "ppc_draws": (2, 10_000, 30)}
@@ -122,18 +121,6 @@ class Calibration:
     def point(self, parameter: Mapping[str, float]) -> dict[str, Any]:
         """A pyabc parameter as model parameter values."""
         return {p.name: p.value(parameter[p.name]) for p in self.priors}
-
-
-def resolve_path(name_or_path: str | Path) -> Path:
-    """The given file, or the shipped example of that name."""
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    shipped = EXAMPLES_DIR / f"{name_or_path}.toml"
-    if path.suffix != ".toml" and shipped.is_file():
-        return shipped
-    raise ParameterError(f"file not found: '{name_or_path}'. Shipped examples: "
-                         f"{', '.join(sorted(p.stem for p in EXAMPLES_DIR.glob('*.toml')))}")
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -291,10 +278,21 @@ class Simulator:
         self.calibration = calibration
 
     def __call__(self, parameter: Mapping[str, float]) -> dict[str, float]:
+        leave_interrupts_to_the_parent()
         seed = int(np.random.randint(0, 2**32 - 1))  # pyabc seeds each worker's global generator
         cal = self.calibration
         checks = evaluate(self.names, cal.point(parameter), cal.settings, cal.fixed, seed)
         return {name: float(check.value) for name, check in checks.items()}
+
+
+def leave_interrupts_to_the_parent() -> None:
+    """In a local worker process, ignore Ctrl-C: the parent stops the run and saves what finished (no
+    traceback from every worker)."""
+    import multiprocessing
+    import signal
+
+    if multiprocessing.parent_process() is not None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class BandDistance:
@@ -371,6 +369,14 @@ def stop_reason(cal: Calibration, history: Any, seconds_this_session: float) -> 
     return ""
 
 
+def report_generation(history: Any, cal: Calibration, start: float, on_generation: Callable[[Progress], None]
+                      ) -> None:
+    """Tell ``on_generation`` where the calibration stands after its last finished generation."""
+    last = history.get_all_populations().iloc[-1]
+    on_generation(Progress(int(last["t"]), float(last["epsilon"]), cal.population / max(int(last["samples"]), 1),
+                           int(history.total_nr_simulations), time.perf_counter() - start))
+
+
 def generation_seed(seed: int, generation: int) -> int:
     """Seed of pyabc's global generator for one generation: a resumed run draws what an uninterrupted one
     would (on one core; parallel workers reseed themselves)."""
@@ -404,6 +410,8 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
         np.random.seed(generation_seed(cal.seed, 0))
         abc = make_abc(cal, sampler)
         history = abc.load(url, 1) if resume else abc.new(url, observed_values(cal))
+        if on_generation and history.max_t >= 0:
+            report_generation(history, cal, start, on_generation)
         while not (reason := stop_reason(cal, history, time.perf_counter() - start)):
             if history.max_t >= 0:  # a fresh object per generation: pyabc's own resume path (see docs)
                 abc = make_abc(cal, sampler)
@@ -413,11 +421,7 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
             history = abc.run(max_nr_populations=1, minimum_epsilon=cal.min_epsilon,
                               max_total_nr_simulations=cal.max_simulations, max_walltime=remaining)
             if on_generation:
-                pops = history.get_all_populations()
-                last = pops.iloc[-1]
-                on_generation(Progress(int(last["t"]), float(last["epsilon"]),
-                                       cal.population / max(int(last["samples"]), 1),
-                                       int(history.total_nr_simulations), time.perf_counter() - start))
+                report_generation(history, cal, start, on_generation)
     finally:
         close()
     if on_generation:
@@ -484,6 +488,7 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float,
 
 def ppc_task(task: dict[str, Any]) -> dict[str, Any]:
     """One posterior-predictive draw: every target's value and pass/fail (runs in a worker)."""
+    leave_interrupts_to_the_parent()
     checks = evaluate(task["targets"], task["point"], task["settings"], task["fixed"], task["seed"])
     return {"draw": task["draw"], **task["point"],
             **{f"{name}": check.value for name, check in checks.items()},

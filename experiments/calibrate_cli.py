@@ -65,14 +65,15 @@ def calibrate(calibration: Annotated[str, typer.Argument(help="Calibration .toml
     started = time.perf_counter()
     try:
         with Progress(*columns, console=console) as progress:
-            task = progress.add_task("ABC-SMC: sampling the prior", total=cal.max_simulations)
+            task = progress.add_task("ABC-SMC: first generation running (progress shows after each generation)",
+                                     total=cal.max_simulations)
 
             def show(p):  # noqa: ANN001, ANN202 - a calibrate.Progress
                 if p.stop:
                     progress.update(task, description=f"ABC-SMC done ({p.stop})")
                     return
                 progress.update(task, completed=min(p.simulations, cal.max_simulations),
-                                description=f"ABC-SMC generation {p.generation + 1}/{cal.generations}: "
+                                description=f"ABC-SMC {p.generation + 1}/{cal.generations} generations done: "
                                             f"threshold {p.epsilon:.3g}, acceptance {p.acceptance:.0%}")
 
             history = run_abc(cal, out, workers, scheduler, resume, on_generation=show)

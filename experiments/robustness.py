@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibrate import load_posterior, read_toml, resolve_path, unknown_keys
+from experiments.calibrate import (leave_interrupts_to_the_parent, load_posterior, read_toml, resolve_path,
+                                   unknown_keys)
 from experiments.spec import _expect, _integer, _scenarios
 from simulation.money import DEFAULT_PRICE_YEAR, uprating, value_for_money
 from simulation.output import area_series, manifest, summarise, write_atomic, write_json, write_parquet
@@ -222,6 +223,7 @@ def plan(spec_: Robustness, points: pd.DataFrame) -> list[Run]:
 
 def run_outcomes(run: Run) -> dict[str, Any]:
     """One run's end-of-run outcomes (in a worker: only a small row travels back)."""
+    leave_interrupts_to_the_parent()
     row = summarise(area_series(simulate(run))).iloc[0]
     return {"strategy": run.label, "run": run.replicate, "seed": run.seed, **{o: float(row[o]) for o in OUTCOMES}}
 
@@ -369,6 +371,8 @@ def sensitivity(spec_: Robustness, runs: pd.DataFrame, points: pd.DataFrame) -> 
     rows = []
     for a, b in comparisons(runs, spec_.reference):
         y = (crimes[b] - crimes[a]).to_numpy(float)
+        if np.ptp(y) == 0:  # no spread (e.g. no crime at all): nothing to attribute
+            continue
         label = f"{a} - {b}"
         if spec_.method == "sobol":
             from SALib.analyze import sobol
