@@ -56,6 +56,8 @@ def plot_marginals(cal: Calibration, posterior: pd.DataFrame, path: Path) -> Non
 
 def plot_pairs(cal: Calibration, posterior: pd.DataFrame, path: Path) -> None:
     """Pairwise scatter of posterior particles (point size by weight)."""
+    from matplotlib.ticker import NullFormatter
+
     plt = _plt()
     names = [p.name for p in cal.priors]
     n = len(names)
@@ -68,7 +70,8 @@ def plot_pairs(cal: Calibration, posterior: pd.DataFrame, path: Path) -> None:
                 ax.axis("off")
                 continue
             if i == j:
-                ax.hist(posterior[xj.name], bins=15, weights=posterior["weight"], color="tab:blue")
+                bins = np.geomspace(xj.lo, xj.hi, 16) if xj.scale == "log" else np.linspace(xj.lo, xj.hi, 16)
+                ax.hist(posterior[xj.name], bins=bins, weights=posterior["weight"], color="tab:blue")
                 ax.set_yticks([])
             else:
                 ax.scatter(posterior[xj.name], posterior[yi.name], s=size, alpha=0.5, color="tab:blue", lw=0)
@@ -77,6 +80,8 @@ def plot_pairs(cal: Calibration, posterior: pd.DataFrame, path: Path) -> None:
             ax.set_xlim(xj.lo, xj.hi)
             ax.set_xscale("log" if xj.scale == "log" else "linear")
             ax.tick_params(labelsize=6)
+            ax.xaxis.set_minor_formatter(NullFormatter())
+            ax.yaxis.set_minor_formatter(NullFormatter())
             if i == n - 1:
                 ax.set_xlabel(xj.name, fontsize=7)
             if j == 0 and i > 0:
