@@ -30,6 +30,8 @@ def _save(fig, path: Path) -> None:  # noqa: ANN001 - a matplotlib Figure
 
 def plot_marginals(cal: Calibration, posterior: pd.DataFrame, path: Path) -> None:
     """Weighted histogram of each parameter over its prior range, with the default value marked."""
+    from matplotlib.ticker import NullFormatter
+
     from simulation.params import Params
 
     plt = _plt()
@@ -43,6 +45,7 @@ def plot_marginals(cal: Calibration, posterior: pd.DataFrame, path: Path) -> Non
         ax.axvline(getattr(Params(), prior.name), color="black", ls="--", lw=1, label="default")
         if prior.scale == "log":
             ax.set_xscale("log")
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(prior.lo, prior.hi)
         ax.set_title(prior.name, fontsize=9)
         ax.set_yticks([])

@@ -22,8 +22,9 @@ replicate runner, :mod:`simulation.replicates`); different parameter sets get
 different seeds, so the spread over parameter sets can be split from
 run-to-run noise. Sensitivity of the paired differences: Sobol indices
 (Saltelli sampling, SALib) when every varied parameter comes from
-``ranges``; the delta moment-independent measure with first-order indices
-(SALib's given-data estimator) when a posterior is sampled.
+``ranges``; given-data first-order indices (binned correlation ratio) and
+Spearman's rank correlation when a posterior is sampled (posterior draws are
+not a sampling design).
 """
 
 from __future__ import annotations
@@ -79,8 +80,8 @@ class Robustness:
 
     @property
     def method(self) -> str:
-        """'sobol' (all from ranges) or 'delta' (given data from a posterior)."""
-        return "delta" if self.posterior is not None else "sobol"
+        """'sobol' (all from ranges) or 'given data' (from a posterior)."""
+        return "given data" if self.posterior is not None else "sobol"
 
 
 def load_robustness(name_or_path: str | Path, posterior: str | Path | None = None) -> Robustness:
@@ -379,13 +380,31 @@ def sensitivity(spec_: Robustness, runs: pd.DataFrame, points: pd.DataFrame) -> 
             res = sobol.analyze(prob, y, calc_second_order=False, seed=spec_.seed % 2**32)
             keys = ("S1", "S1_conf", "ST", "ST_conf")
         else:
-            from SALib.analyze import delta
-            res = delta.analyze(prob, x, y, seed=spec_.seed % 2**32, num_resamples=50)
-            keys = ("delta", "delta_conf", "S1", "S1_conf")
+            res = given_data_indices(x, y)
+            keys = ("S1", "spearman")
         part = pd.DataFrame({"comparison": label, "parameter": prob["names"],
                              **{k: np.asarray(res[k], float) for k in keys}})
         rows.append(part.sort_values(keys[2] if spec_.method == "sobol" else keys[0], ascending=False))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def given_data_indices(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """First-order indices from given data (no sampling design): the bias-adjusted correlation ratio of ``y``
+    on each column of ``x`` cut into equal-count bins (about sqrt(n) of them), and Spearman's rank correlation
+    for the direction."""
+    from scipy.stats import spearmanr
+
+    n = len(y)
+    k = max(2, round(math.sqrt(n)))
+    s1, rho = [], []
+    for column in x.T:
+        order = np.argsort(column, kind="stable")
+        bins = np.array_split(y[order], k)
+        between = sum(len(b) * (b.mean() - y.mean()) ** 2 for b in bins) / n
+        eta2 = between / y.var() if y.var() > 0 else math.nan
+        s1.append(max(0.0, 1 - (1 - eta2) * (n - 1) / (n - k)) if n > k else math.nan)
+        rho.append(float(spearmanr(column, y).statistic) if np.ptp(column) > 0 else math.nan)
+    return {"S1": np.array(s1), "spearman": np.array(rho)}
 
 
 def variance_split(runs: pd.DataFrame, reference: str) -> pd.DataFrame:
@@ -489,11 +508,11 @@ def print_robustness(result: RobustnessResult, console: Any) -> None:
                       f"{r.benefit_cost_ratio_median:.2f} [{r.benefit_cost_ratio_q05:.2f}, "
                       f"{r.benefit_cost_ratio_q95:.2f}]", f"{r.p_bcr_above_1:.0%}")
     console.print(value)
-    key = "ST" if result.method == "sobol" else "delta"
-    sens = Table("comparison", "parameter", key, "S1", title=f"Top {result.method} indices of crimes prevented")
+    key = "ST" if result.method == "sobol" else "spearman"
+    sens = Table("comparison", "parameter", "S1", key, title=f"Top {result.method} indices of crimes prevented")
     for comparison, part in result.sensitivity.groupby("comparison", sort=False):
         for r in part.head(3).itertuples(index=False):
-            sens.add_row(comparison, r.parameter, f"{getattr(r, key):.3f}", f"{r.S1:.3f}")
+            sens.add_row(comparison, r.parameter, f"{r.S1:.3f}", f"{getattr(r, key):.3f}")
     console.print(sens)
     var = Table("strategy", "prevented (mean)", "parameter share of variance",
                 title="Parameter uncertainty vs run-to-run noise")

@@ -41,7 +41,7 @@ def test_parameter_sets_come_from_sobol_ranges_or_a_weighted_posterior(tmp_path:
     posterior.to_parquet(tmp_path / "posterior.parquet")
     spec = robustness_from_mapping(BASE | {"posterior": "posterior.parquet", "draws": 5}, base_dir=tmp_path)
     drawn = parameter_sets(spec)
-    assert spec.method == "delta" and len(drawn) == 5
+    assert spec.method == "given data" and len(drawn) == 5
     assert (drawn["p_join"] == 0.02).all() and drawn["youth_gain"].between(0, 0.1).all()
     with pytest.raises(ParameterError, match="also in the posterior"):
         robustness_from_mapping(BASE | {"posterior": "posterior.parquet", "ranges": {"p_join": [0, 0.1]}},
@@ -132,3 +132,14 @@ def test_shipped_examples_load() -> None:
     assert ranges.method == "sobol" and "youth_gain" in ranges.parameters and len(ranges.strategies) == 6
     with pytest.raises(ParameterError, match="no such file"):
         load_robustness("robustness", posterior="nowhere/posterior.parquet")
+
+
+def test_given_data_indices_find_the_parameters_that_matter() -> None:
+    from experiments.robustness import given_data_indices
+
+    rng = np.random.default_rng(0)
+    x = rng.random((400, 3))
+    y = 3 * x[:, 0] + np.sin(6 * x[:, 1]) + rng.normal(0, 0.2, 400)   # analytic S1: 0.57, 0.40, 0
+    found = given_data_indices(x, y)
+    assert found["S1"][0] == pytest.approx(0.57, abs=0.1) and found["S1"][1] == pytest.approx(0.40, abs=0.1)
+    assert found["S1"][2] < 0.05 and found["spearman"][0] > 0.6
