@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from simulation.files import output_file
 from simulation.params import ParameterError, spec
 
 TARGETS = {"construct_100k_s": 10.0, "year_rss_mb": 1024.0, "exponent": 1.1,
@@ -95,41 +96,41 @@ def target_lines(result: dict[str, Any]) -> list[str]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``bench`` command to ``app``."""
-    from experiments.cli import Seed, console, fail_cleanly
+    from experiments.cli import Seed, console, whole_option
 
     @app.command()
-    @fail_cleanly
     def bench(sizes: Annotated[str, typer.Option(help="Resident counts, comma-separated.")]
               = "1000,10000,100000,1000000",
-              steps: Annotated[int, typer.Option(min=1, max=5 * 365, help="Days timed per size (1-1825).")] = 365,
-              reference_steps: Annotated[int, typer.Option(min=0, max=100, help=(
+              steps: Annotated[int, whole_option("--steps", 1, 5 * 365, "Days timed per size (1-1825).")] = 365,
+              reference_steps: Annotated[int, whole_option(
+                  "--reference-steps", 0, 100,
                   "Days timed for the plain Mesa reference at 1,000, 10,000 and 100,000 residents "
-                  "(0 skips it)."))] = 5,
-              against: Annotated[Path | None, typer.Option(
+                  "(0 skips it).")] = 5,
+              against: Annotated[str | None, typer.Option(
                   "--against", help="Another checkout of saferstreets (e.g. a git worktree of an earlier commit) "
                                     "to time at 100,000 residents right after this one.")] = None,
               quick: Annotated[bool, typer.Option(help="Smoke test: 1,000 and 10,000 residents, 10 steps.")]
               = False,
               seed: Seed = 1,
-              out: Annotated[Path | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
+              out: Annotated[str | None, typer.Option("--out", help="Write the result: FILE.json or FILE.csv.")]
               = None) -> None:
         """Time construction and stepping at each size, against plain Mesa, and fit how cost grows."""
         from experiments.bench import QUICK_SIZES, REFERENCE_SIZES, run_benchmark, write_result
 
-        if out is not None and out.suffix.lower() not in (".json", ".csv"):
-            raise ParameterError(f"--out {str(out)!r}: expected a file ending in .json or .csv")
-        if against is not None and not (against / "experiments" / "bench.py").is_file():
-            raise ParameterError(f"--against {str(against)!r}: expected a saferstreets checkout (a directory with "
-                                 "experiments/bench.py), e.g. from 'git worktree add DIR COMMIT'")
         chosen = parse_sizes(sizes)
+        path = output_file(out, "--out", (".json", ".csv")) if out is not None else None
+        other = Path(against) if against is not None else None
+        if other is not None and not (other / "experiments" / "bench.py").is_file():
+            raise ParameterError(f"--against {against!r}: expected a saferstreets checkout (a directory with "
+                                 "experiments/bench.py), e.g. from 'git worktree add DIR COMMIT'")
         if quick:
             chosen, steps, reference_steps = list(QUICK_SIZES), min(steps, 10), min(reference_steps, 2)
         with console.status("benchmarking") as status:
             result = run_benchmark(chosen, steps, [n for n in REFERENCE_SIZES if n in chosen and reference_steps],
                                    reference_steps,
-                                   boltzmann_steps=10 if quick else 50, seed=seed, against=against,
+                                   boltzmann_steps=10 if quick else 50, seed=seed, against=other,
                                    progress=lambda message: status.update(f"benchmarking: {message}"))
         print_result(result)
-        if out is not None:
-            write_result(result, out)
-            console.print(f"wrote {out}")
+        if path is not None:
+            write_result(result, path)
+            console.print(f"wrote {path}")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulation.files import output_dir
 from simulation.output import (area_series, ci95_half_width, plot_series, replicates_needed, summarise, t95,
                                write_atomic)
 from simulation.params import ParameterError
@@ -158,7 +159,8 @@ def build_report(df: pd.DataFrame, info: dict[str, Any], out: Path, outcomes: tu
     """Write report.csv, runs.csv and figures to ``out``.
 
     Returns the effects table, advice, the outcomes shown and the names of the files written.
-    An unknown requested outcome raises :class:`ParameterError` before anything is written.
+    An unknown requested outcome, or an ``out`` that cannot be a writable
+    directory, raises before anything is written.
     """
     area = area_frame(df, info)
     per_run = run_outcomes(area, info)
@@ -168,7 +170,7 @@ def build_report(df: pd.DataFrame, info: dict[str, Any], out: Path, outcomes: tu
         raise ParameterError(f"--outcome {unknown[0]!r}: expected one of "
                              f"{', '.join(dict.fromkeys(table['outcome']))}")
     shown = tuple(o for o in outcomes if o in per_run)
-    out.mkdir(parents=True, exist_ok=True)
+    output_dir(out)
     write_atomic(out / "report.csv", lambda tmp: table.to_csv(tmp, index=False))
     write_atomic(out / "runs.csv", lambda tmp: per_run.to_csv(tmp, index=False))
     written = ["report.csv", "runs.csv"]

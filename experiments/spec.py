@@ -17,7 +17,11 @@ An experiment file is TOML, parsed as data (never executed)::
     listening_per_day = [0.3, 0.63, 1.5]
 
 Every key, value, scenario, metric and grid point is checked (each grid point
-builds a :class:`~simulation.params.Params`) before the first run starts.
+builds a :class:`~simulation.params.Params`) before the first run starts. The
+``name`` is the default output folder (``results/<name>``), so it must be a
+plain folder name. An experiment may have at most :data:`MAX_RUNS` runs
+(``max_runs`` / ``--max-runs`` raises the limit); the count is checked
+before any scenario or grid point is built.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ import difflib
 import hashlib
 import itertools
 import json
-import tomllib
+import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulation.replicates import replicate_seeds
+from simulation.files import folder_name, read_toml, user_path
 from simulation.metrics import METRICS
 from simulation.params import ParameterError, Params, check_keys, coerce
 from simulation.replicates import replicate_seeds
@@ -43,6 +48,8 @@ TOP_LEVEL = ("name", "description", "seed", "replicates", "steps", "scenarios", 
 LEVELS = ("area", "neighbourhood")
 MAX_STEPS = 5 * 365
 MAX_REPLICATES = 1000
+MAX_RUNS = 10_000
+"""Default limit on runs per experiment (scenarios x grid points x replicates); ``--max-runs`` raises it."""
 
 
 def model_columns() -> tuple[str, ...]:
@@ -101,43 +108,58 @@ def make_run(scenario: str, params: Params, point: dict[str, Any], replicate: in
             "level": level}
 
 
-def load_experiment(path: str | Path) -> Experiment:
+def load_experiment(path: str | os.PathLike[str], max_runs: int = MAX_RUNS) -> Experiment:
     """Read and validate an experiment file (a path, or the name of a shipped example)."""
     path = resolve_path(path)
-    raw = path.read_bytes()
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ParameterError(f"{path}: not valid TOML: {err}") from None
+    data, raw = read_toml(path, "experiment file")
     return experiment_from_mapping(data, source=str(path), base_dir=path.parent, path=path,
-                                   sha256=hashlib.sha256(raw).hexdigest())
+                                   sha256=hashlib.sha256(raw).hexdigest(), max_runs=max_runs)
 
 
-def resolve_path(name_or_path: str | Path) -> Path:
+def resolve_path(name_or_path: str | os.PathLike[str]) -> Path:
     """The given file, or the shipped example of that name."""
-    path = Path(name_or_path)
+    path = user_path(name_or_path, "experiment")
     if path.is_file():
         return path
-    shipped = EXAMPLES_DIR / f"{name_or_path}.toml"
-    if path.suffix != ".toml" and shipped.is_file():
+    if path.is_dir():
+        raise ParameterError(f"experiment '{path}' is a directory; expected a .toml experiment file")
+    shipped = EXAMPLES_DIR / f"{path}.toml"
+    if path.suffix != ".toml" and len(path.parts) == 1 and shipped.is_file():
         return shipped
     names = ", ".join(sorted(p.stem for p in EXAMPLES_DIR.glob("*.toml")))
     raise ParameterError(f"experiment file not found: '{name_or_path}'. Shipped examples: {names}")
 
 
+def count_runs(data: dict[str, Any], replicates: int, max_runs: int, source: str) -> int:
+    """Runs an experiment table asks for, from list lengths alone; raises above ``max_runs``."""
+    scenarios = data.get("scenarios")
+    n_scenarios = len(scenarios) if isinstance(scenarios, list) else 1
+    grid = data.get("grid", {})
+    lengths = [len(v) for v in grid.values() if isinstance(v, list)] if isinstance(grid, dict) else []
+    total = n_scenarios * math.prod(lengths) * replicates
+    if total > max_runs:
+        raise ParameterError(f"{source}: {total:,} runs ({n_scenarios} scenario(s) x {math.prod(lengths):,} grid "
+                             f"point(s) x {replicates:,} replicate(s)); the limit is {max_runs:,} runs per "
+                             f"experiment: shrink the grid or raise the limit with --max-runs {total}")
+    return total
+
+
 def experiment_from_mapping(data: dict[str, Any], source: str = "experiment", base_dir: Path | None = None,
-                            path: Path | None = None, sha256: str = "") -> Experiment:
+                            path: Path | None = None, sha256: str = "", max_runs: int = MAX_RUNS) -> Experiment:
     """Validate a parsed experiment table; errors name the file, the field and the allowed values."""
+    if not isinstance(data, dict):
+        raise ParameterError(f"{source}: expected a table of keys (name, scenarios, ...), got {type(data).__name__}")
     for key in data:
         if key not in TOP_LEVEL:
             close = difflib.get_close_matches(key, TOP_LEVEL, n=1)
             hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ParameterError(f"{source}: unknown key '{key}'.{hint} Allowed keys: {', '.join(TOP_LEVEL)}")
-    text = _expect(data, "name", str, "text", source, default=path.stem if path else "experiment")
+    text = folder_name(data.get("name", path.stem if path else "experiment"), f"{source}: name")
     description = _expect(data, "description", str, "text", source, default="")
     seed = _integer(data, "seed", 0, 2**63 - 1, source, default=0)
     replicates = _integer(data, "replicates", 1, MAX_REPLICATES, source, default=5)
     steps = _integer(data, "steps", 1, MAX_STEPS, source, default=365)
+    count_runs(data, replicates, max_runs, source)
     level = _expect(data, "level", str, f"one of {', '.join(LEVELS)}", source, default="area")
     if level not in LEVELS:
         raise ParameterError(f"{source}: level={level!r}: expected one of {', '.join(map(repr, LEVELS))}")
@@ -192,8 +214,9 @@ def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
 def _scenarios(data: dict[str, Any], source: str, base_dir: Path | None) -> tuple[Scenario, ...]:
     entries = data.get("scenarios")
     if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
-        raise ParameterError(f"{source}: scenarios={entries!r}: expected a non-empty list of scenario names "
+        raise ParameterError(f"{source}: scenarios={entries!r:.200}: expected a non-empty list of scenario names "
                              "or .toml paths, e.g. scenarios = [\"baseline\", \"listening_led\"]")
+    _refuse_repeats(entries, source)
     loaded = []
     for entry in entries:
         local = base_dir / entry if base_dir and entry.endswith(".toml") else None
@@ -201,11 +224,16 @@ def _scenarios(data: dict[str, Any], source: str, base_dir: Path | None) -> tupl
             loaded.append(load_scenario(local if local and local.is_file() else entry))
         except ParameterError as err:
             raise ParameterError(f"{source}: scenarios: {err}") from None
-    names = [s.name for s in loaded]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise ParameterError(f"{source}: scenarios: '{repeated[0]}' is listed twice")
+    _refuse_repeats([s.name for s in loaded], source)
     return tuple(loaded)
+
+
+def _refuse_repeats(names: list[str], source: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ParameterError(f"{source}: scenarios: '{name}' is listed twice")
+        seen.add(name)
 
 
 def _grid(data: dict[str, Any], source: str) -> dict[str, tuple[Any, ...]]:

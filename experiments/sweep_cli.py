@@ -6,13 +6,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from experiments.cli import Sets, Workers, console, fail_cleanly, parse_sets
+from experiments.cli import Sets, Workers, console, number, parse_sets, whole_option
+from simulation.files import inside, output_dir, user_path
+from simulation.params import ParameterError
+
+RESULTS = Path("results")
+"""Default parent of sweep output folders (``results/<experiment name>``)."""
 Scheduler = Annotated[str | None, typer.Option(
     "--scheduler", envvar="DASK_SCHEDULER_ADDRESS",
     help="Dask scheduler address tcp://HOST:PORT (needs the dask extra); overrides --workers.")]
+MaxRuns = Annotated[int, whole_option("--max-runs", 1, 10**9, "Refuse experiments of more runs than this.")]
+WaitForWorkers = Annotated[float, typer.Option(
+    "--wait-for-workers", parser=number(1, 86_400), metavar="SECONDS",
+    help="Stop (saving finished runs) when a Dask cluster has had no workers this long.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -22,51 +30,69 @@ def register(app: typer.Typer) -> None:
     app.command()(sensitivity)
 
 
-@fail_cleanly
 def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file or shipped example name.")],
           workers: Workers = 1, scheduler: Scheduler = None,
-          out: Annotated[Path | None, typer.Option("--out", help="Results directory "
+          out: Annotated[str | None, typer.Option("--out", help="Results directory "
                                                    "(default: results/<experiment name>).")] = None,
-          resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False) -> None:
+          resume: Annotated[bool, typer.Option("--resume", help="Skip runs already on disk.")] = False,
+          max_runs: MaxRuns = 10_000, wait_for_workers: WaitForWorkers = 60.0) -> None:
     """Run an experiment: one Parquet file per run in OUT/runs/, plus OUT/manifest.json."""
+    from experiments.executors import scheduler_address
     from experiments.spec import load_experiment
     from experiments.sweep import SweepIncomplete, sweep as run_sweep
 
-    chosen = load_experiment(experiment)
-    out = out or Path("results") / chosen.name
+    if scheduler:
+        scheduler_address(scheduler)
+        quiet_dask()
+    chosen = load_experiment(experiment, max_runs=max_runs)
+    out = output_dir(out) if out is not None else inside(RESULTS, chosen.name, f"{chosen.path or experiment}: name")
     where = f"Dask at {scheduler}" if scheduler else f"{workers} local process(es)"
     total = len(chosen.scenarios) * len(chosen.points()) * chosen.replicates
-    console.print(f"{chosen.name}: {total} runs of {chosen.steps} days on {where} -> {out}")
+    console.print(f"{chosen.name}: {total:,} runs of {chosen.steps} days on {where} -> {out} (limit {max_runs:,} "
+                  "runs: --max-runs)", highlight=False, soft_wrap=True)
     backend = f" --scheduler {scheduler}" if scheduler else f" --workers {workers}" if workers > 1 else ""
     resume_hint = f"saferstreets sweep {experiment} --out {out}{backend} --resume"
     try:
-        final = run_sweep(chosen, out, workers=workers, scheduler=scheduler, resume=resume, console=console)
+        final = run_sweep(chosen, out, workers=workers, scheduler=scheduler, resume=resume, console=console,
+                          no_workers_timeout=wait_for_workers)
     except KeyboardInterrupt:
         console.print(f"[yellow]interrupted[/yellow]: finished runs are saved in {out}/runs; continue with: "
                       f"{resume_hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except SweepIncomplete as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}; continue with: {resume_hint}", highlight=False,
-                      soft_wrap=True)
-        raise typer.Exit(1) from None
+        raise SweepIncomplete(f"{err}; continue with: {resume_hint}") from None
     console.print(f"done: {len(final['runs'])} runs in {out}; next: saferstreets report {out}")
 
 
-@fail_cleanly
-def report(directory: Annotated[Path, typer.Argument(help="Results directory of a sweep.")],
-           out: Annotated[Path | None, typer.Option("--out", help="Report directory "
+def quiet_dask() -> None:
+    """Keep Dask's own log records (tracebacks on a lost scheduler) off the terminal: the sweep reports in one line.
+
+    Dask sets its loggers' levels when imported, so this imports it first.
+    """
+    import logging
+    try:
+        import distributed  # noqa: F401 - configures the loggers silenced below
+    except ImportError:
+        return                  # connecting will say that Dask is missing
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def report(directory: Annotated[str, typer.Argument(help="Results directory of a sweep.")],
+           out: Annotated[str | None, typer.Option("--out", help="Report directory "
                                                     "(default: DIRECTORY/report).")] = None,
            outcome: Annotated[list[str] | None, typer.Option(
                "--outcome", help="Outcome shown in the table (repeatable), e.g. completed_total.")] = None,
            precision: Annotated[float, typer.Option(
-               min=0.001, max=10, help="Replicate advice: n to know each effect within this share of itself.")
+               parser=number(0.001, 10), metavar="FLOAT",
+               help="Replicate advice: n to know each effect within this share of itself (0.001-10).")
                                 ] = 0.25) -> None:
     """Means with 95% CIs, paired effects vs the baseline, CSV and figures for a sweep."""
     from experiments.report import HEADLINE, build_report
     from experiments.sweep import load_runs
 
     info, df = load_runs(directory)
-    out = out or directory / "report"
+    out = user_path(out, "--out") if out is not None else Path(directory) / "report"
     table, advice, shown, written = build_report(df, info, out, tuple(outcome or HEADLINE), precision)
     done, planned = df.groupby(["scenario", *info["grid"], "replicate"]).ngroups, len(info["runs"])
     if done < planned:
@@ -102,7 +128,6 @@ def _num(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-@fail_cleanly
 def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or sobol (variance indices).")
                                   ] = "morris",
                 param: Annotated[list[str] | None, typer.Option(
@@ -116,17 +141,20 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
                 versus: Annotated[str, typer.Option(
                     help="Paired reference scenario: analyse the effect (outcome minus this); 'none' for the "
                          "raw outcome.")] = "baseline",
-                samples: Annotated[int, typer.Option(
-                    min=2, max=100_000, help="Morris trajectories or Sobol base samples (power of 2).")] = 8,
-                replicates: Annotated[int, typer.Option(min=1, max=100, help="Seeds per sample point.")] = 1,
-                steps: Annotated[int, typer.Option(min=1, max=5 * 365, help="Days per run.")] = 365,
-                seed: Annotated[int, typer.Option(min=0, help="Seed of the sample and the replicates.")] = 0,
+                samples: Annotated[int, whole_option(
+                    "--samples", 2, 100_000, "Morris trajectories or Sobol base samples (power of 2).")] = 8,
+                replicates: Annotated[int, whole_option("--replicates", 1, 100, "Seeds per sample point (1-100).")
+                                      ] = 1,
+                steps: Annotated[int, whole_option("--steps", 1, 5 * 365, "Days per run (1-1825).")] = 365,
+                seed: Annotated[int, whole_option("--seed", 0, 2**63 - 1, "Seed of the sample and the replicates.")
+                                ] = 0,
                 set_: Sets = None, workers: Workers = 1, scheduler: Scheduler = None,
-                out: Annotated[Path, typer.Option("--out", help="Results directory.")] = Path("results/sensitivity"),
-                ) -> None:
+                out: Annotated[str, typer.Option("--out", help="Results directory.")] = "results/sensitivity",
+                max_runs: MaxRuns = 10_000) -> None:
     """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
-    from experiments.sensitivity import DEFAULT_PARAMS, parse_bounds, problem, run_analysis
-    from experiments.sweep import SweepIncomplete
+    from experiments.executors import scheduler_address
+    from experiments.sensitivity import METHODS, DEFAULT_PARAMS, outcome_metric, parse_bounds, problem, run_analysis
+    from simulation.params import Params
     from simulation.replicates import replicate_seeds
     from simulation.scenarios import load_scenario
 
@@ -134,15 +162,28 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
     prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
     chosen = load_scenario(scenario)
     reference = None if versus == "none" else load_scenario(versus)
+    if scheduler:
+        scheduler_address(scheduler)
+        quiet_dask()
+    for sc in (chosen, reference or chosen):
+        Params.from_mapping(fixed, base=sc.params)
+    outcome_metric(outcome)
+    if method not in METHODS:
+        raise ParameterError(f"--method {method!r}: expected one of {', '.join(METHODS)}")
+    points = samples * (prob["num_vars"] + (1 if method == "morris" else 2))
+    total = points * (2 if reference else 1) * replicates
+    if total > max_runs:
+        raise ParameterError(f"{total:,} runs ({points:,} sample points x {2 if reference else 1} scenario(s) x "
+                             f"{replicates} replicate(s)); the limit is {max_runs:,}: lower --samples or raise the "
+                             f"limit with --max-runs {total}")
+    out = output_dir(out)
     try:
         table, _ = run_analysis(method, chosen, reference, prob, outcome, samples,
                                 replicate_seeds(seed, replicates), steps, fixed, out, seed, workers, scheduler)
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted[/yellow]: no indices computed", highlight=False)
+        console.print("[yellow]interrupted[/yellow]: no indices computed; finished runs are saved in "
+                      f"{out}/runs and are reused when the same command runs again", highlight=False)
         raise typer.Exit(130) from None
-    except SweepIncomplete as err:
-        console.print(f"[red]error:[/red] {escape(str(err))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
     shown = Table("parameter", "range", *[c for c in table if c != "parameter"],
                   title=f"{method} sensitivity of {outcome} ({chosen.name}"
                         f"{' - ' + reference.name if reference else ''}), {steps} days")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from experiments.cli import Seed, Sets, Steps, console, fail_cleanly, parse_sets
-from simulation.params import ParameterError
+from experiments.cli import Seed, Sets, Steps, console, number, parse_sets, whole_option
+from simulation.files import output_file
 from simulation.scenarios import load_scenario
 
 SURVEY_FORMATS = (".csv", ".parquet")
@@ -19,11 +18,10 @@ def register(app: typer.Typer) -> None:
     """Add the ``validate`` and ``survey`` commands to ``app``."""
 
     @app.command()
-    @fail_cleanly
     def validate(steps: Steps = 3 * 365, seed: Seed = 0,
-                 replicates: Annotated[int, typer.Option(min=1, max=50, help="Replicate runs (1-50).")] = 3,
+                 replicates: Annotated[int, whole_option("--replicates", 1, 50, "Replicate runs (1-50).")] = 3,
                  set_: Sets = None,
-                 out: Annotated[Path | None, typer.Option("--out", help="Also write the table to this CSV.")]
+                 out: Annotated[str | None, typer.Option("--out", help="Also write the table to this CSV.")]
                  = None) -> None:
         """Check known patterns: crime concentration, CE-crime association, distance decay, belonging, mobilisation.
 
@@ -36,6 +34,7 @@ def register(app: typer.Typer) -> None:
         from simulation.output import write_atomic
 
         overrides = parse_sets(set_)
+        path = output_file(out) if out is not None else None
         with console.status("simulating"):
             checks = run_checks(steps=steps, seed=seed, replicates=replicates, overrides=overrides)
         table = Table("pattern", "value", "band", "result", "detail", "source",
@@ -48,27 +47,27 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         console.print(f"{sum(c.passed for c in checks)} of {len(checks)} patterns within their band "
                       "(see docs/ODD.md, 'Pattern-oriented validation', for what moves each one)")
-        if out is not None:
-            write_atomic(out, lambda tmp: check_table(checks).to_csv(tmp, index=False))
-            console.print(f"wrote {out}")
+        if path is not None:
+            write_atomic(path, lambda tmp: check_table(checks).to_csv(tmp, index=False))
+            console.print(f"wrote {path}")
 
     @app.command()
-    @fail_cleanly
     def survey(scenario: Annotated[str, typer.Argument(help="Scenario name or path to a .toml file.")],
-               out: Annotated[Path, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet.")],
+               out: Annotated[str, typer.Option("--out", help="Output table: FILE.csv or FILE.parquet.")],
                steps: Steps = 365, seed: Seed = 0,
-               waves: Annotated[int, typer.Option(min=1, max=100, help="Survey waves, day 0 to the last day.")] = 2,
+               waves: Annotated[int, whole_option("--waves", 1, 100, "Survey waves, day 0 to the last day (1-100).")
+                                ] = 2,
                observed_ce: Annotated[float | None, typer.Option(
-                   "--observed-ce", help="Start from this observed collective efficacy score (1-5).")] = None,
+                   "--observed-ce", parser=number(1, 5), metavar="FLOAT",
+                   help="Start from this observed collective efficacy score (1-5).")] = None,
                set_: Sets = None) -> None:
         """Export residents' answers to the 10 collective efficacy items and the belonging item, one row each."""
         from experiments.survey_export import expected_ce, params_for_observed_ce, score_table, simulated_survey
         from simulation.model import CommunityModel
         from simulation.output import write_atomic, write_parquet
 
-        if out.suffix.lower() not in SURVEY_FORMATS:
-            raise ParameterError(f"--out {str(out)!r}: expected a file ending in {' or '.join(SURVEY_FORMATS)}")
         params = load_scenario(scenario).params.replace(**parse_sets(set_))
+        path = output_file(out, "--out", SURVEY_FORMATS)
         if observed_ce is not None:
             start = params_for_observed_ce(observed_ce, params, seed)
             params = params.replace(**start)
@@ -78,12 +77,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"expected day-0 CE {expected_ce(model):.3f}, recorded day-0 survey "
                           f"{model.results()['collective_efficacy'].mean():.3f}")
         table = simulated_survey(model, steps, waves)
-        if out.suffix.lower() == ".csv":
-            write_atomic(out, lambda tmp: table.to_csv(tmp, index=False))
+        if path.suffix.lower() == ".csv":
+            write_atomic(path, lambda tmp: table.to_csv(tmp, index=False))
         else:
-            write_parquet(table, out)
+            write_parquet(table, path)
         means = score_table(table).groupby("day")[["collective_efficacy", "belongs"]].mean()
         for day, row in means.iterrows():
             console.print(f"day {day}: mean CE score {row['collective_efficacy']:.2f}, "
                           f"belonging {row['belongs']:.0%}")
-        console.print(f"wrote {len(table):,} responses to {out}")
+        console.print(f"wrote {len(table):,} responses to {path}")

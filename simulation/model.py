@@ -20,7 +20,7 @@ from agents import PHASES
 from agents.handles import Offender, Organiser, Resident
 from agents.offenders import OUTCOMES
 from simulation.metrics import METRICS, TALLIED, area_row, record
-from simulation.params import Params
+from simulation.params import ParameterError, Params
 from simulation.population import Population
 from simulation.state import CRIME_NAMES, N_ISSUES, Residents
 from simulation.streams import Streams, resolve_seed
@@ -119,6 +119,13 @@ class CommunityModel(mesa.Model):
         for process in self.processes.values():
             process.step()
         self._record()
+
+    def run_for(self, duration: int) -> None:
+        """Advance ``duration`` days (a whole number >= 0)."""
+        if isinstance(duration, bool) or not isinstance(duration, (int, np.integer, float)) or duration < 0 \
+                or isinstance(duration, float) and not duration.is_integer():
+            raise ParameterError(f"run_for({duration!r:.40}): expected a whole number of days >= 0")
+        super().run_for(int(duration))
 
     @property
     def day(self) -> int:

@@ -116,6 +116,10 @@ class _ParamsMethods:
 
         Unknown keys raise :class:`ParameterError` naming the closest valid key.
         """
+        if not isinstance(values, Mapping):
+            raise ParameterError(f"values={values!r:.60}: expected a mapping of parameter names to values")
+        if base is not None and not isinstance(base, Params):
+            raise ParameterError(f"base={base!r:.60}: expected a Params, e.g. load_scenario(name).params")
         check_keys(values)
         return dataclasses.replace(base or cls(), **values)
 
@@ -147,6 +151,12 @@ def _assemble() -> type:
     cls = make_dataclass("Params", declared, bases=(_ParamsMethods,), frozen=True, slots=True, kw_only=True,
                          module=__name__)
     cls.__doc__ = "All model parameters. Build with ``Params(...)``, ``Params.from_mapping`` or ``replace``."
+    generated = cls.__init__
+
+    def __init__(self: Any, **values: Any) -> None:
+        check_keys(values)   # a misspelt keyword gets the closest valid name, not Python's TypeError
+        generated(self, **values)
+    cls.__init__ = __init__
     return cls
 
 
@@ -221,10 +231,14 @@ def _type(f: dataclasses.Field) -> type:
 def _coerce(f: dataclasses.Field, value: Any) -> Any:
     """Check type and range of one field's value; ints are accepted for floats."""
     kind, s = _type(f), f.metadata["spec"]
-    bad = ParameterError(f"{f.name}={value!r}: expected {allowed(f.name)}")
+    shown = f"an integer of {value.bit_length():,} bits" if isinstance(value, int) and value.bit_length() > 200 \
+        else repr(value)
+    bad = ParameterError(f"{f.name}={shown}: expected {allowed(f.name)}")
     if isinstance(value, bool) and kind is not bool:
         raise bad
     if kind is float and isinstance(value, int):
+        if value.bit_length() > 1000:
+            raise bad
         value = float(value)
     if kind is int and isinstance(value, float) and value.is_integer():
         value = int(value)

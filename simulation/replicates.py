@@ -11,10 +11,15 @@ browser explorer and sweeps all build :class:`Run` objects and call
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -82,11 +87,50 @@ def run_all(runs: Iterable[Run], executor: Executor | None = None, fn: Callable[
             future.cancel()
 
 
+WATCH_S = 0.5
+"""How often a local worker checks that the main process is alive."""
+
+
 @contextmanager
 def local_executor(workers: int) -> Iterator[Executor | None]:
-    """``workers`` local processes (forkserver: safe beside threads), or None to run in this process."""
+    """``workers`` local processes (forkserver: safe beside threads), or None to run in this process.
+
+    The workers exit when the main process is gone (also after ``SIGKILL``),
+    so the forkserver and the resource tracker exit too.
+    """
     if workers <= 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
+                             initializer=die_with, initargs=(os.getpid(),)) as pool:
         yield pool
+
+
+def die_with(parent: int) -> None:
+    """Worker initializer: exit as soon as process ``parent`` is gone (also after ``SIGKILL``).
+
+    Ctrl-C reaches the whole process group; a worker then exits at once and
+    quietly (the main process reports the interruption), instead of printing
+    a ``KeyboardInterrupt`` traceback or finishing its run first.
+    """
+    signal.signal(signal.SIGINT, lambda signum, frame: os._exit(130))
+
+    def watch() -> None:
+        while alive(parent):
+            time.sleep(WATCH_S)
+        os._exit(1)
+    threading.Thread(target=watch, name="saferstreets-watchdog", daemon=True).start()
+
+
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

@@ -10,21 +10,27 @@ table holding only the parameters it changes::
     organising = "listening"
     n_organisers = 4
 
-Files are parsed as data (``tomllib``), never executed. Every key and value is
-validated; errors name the file, the field and the allowed values.
+Files are parsed as data (``tomllib``), never executed, and read through
+:mod:`simulation.files` (at most 1 MB of UTF-8, nested at most 16 levels).
+Every key and value is validated; errors name the file, the field and the
+allowed values. ``load_scenario(name, shipped_only=True)`` loads only the
+shipped scenarios by name and refuses paths (for names from a browser).
 """
 
 from __future__ import annotations
 
-import tomllib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulation.files import read_toml, user_path
 from simulation.params import Params, ParameterError, check_keys
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 TOP_LEVEL = ("name", "title", "description", "params")
+TEXT_LIMITS = {"name": 64, "title": 100, "description": 1000}
+"""Longest ``name``, ``title`` and ``description`` (characters)."""
 
 
 @dataclass(frozen=True)
@@ -44,27 +50,30 @@ def scenario_names() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def resolve_path(name_or_path: str | Path) -> Path:
-    """The file of a shipped scenario name, or the given path."""
-    path = Path(name_or_path)
-    if path.suffix == ".toml" or path.exists():
+def resolve_path(name_or_path: str | os.PathLike[str], shipped_only: bool = False) -> Path:
+    """The file of a shipped scenario name, or the given path (refused when ``shipped_only``)."""
+    if not isinstance(name_or_path, (str, os.PathLike)):
+        raise ParameterError(f"scenario={name_or_path!r:.60}: expected a scenario name or a .toml file path "
+                             "(parameters go in a Params or keyword overrides, e.g. n_residents=500)")
+    path = user_path(name_or_path, "scenario")
+    names = scenario_names()
+    if shipped_only and str(name_or_path) not in names:
+        raise ParameterError(f"unknown scenario {str(name_or_path)!r}; expected one of: {', '.join(names)}")
+    if str(name_or_path) not in names and (path.suffix == ".toml" or path.exists() or len(path.parts) > 1):
         if not path.is_file():
-            raise ParameterError(f"scenario file not found: '{path}'")
+            raise ParameterError(f"scenario file not found: '{path}'" + (" (it is a directory)"
+                                                                          if path.is_dir() else ""))
         return path
-    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
-    if not shipped.is_file():
+    if str(name_or_path) not in names:
         raise ParameterError(f"unknown scenario '{name_or_path}'. Shipped scenarios: "
-                             f"{', '.join(scenario_names())} (or give a path to a .toml file)")
-    return shipped
+                             f"{', '.join(names)} (or give a path to a .toml file)")
+    return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Load and validate a scenario by shipped name or file path."""
-    path = resolve_path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ParameterError(f"{path}: not valid TOML: {err}") from None
+def load_scenario(name_or_path: str | os.PathLike[str], shipped_only: bool = False) -> Scenario:
+    """Load and validate a scenario by shipped name or file path; ``shipped_only`` refuses paths."""
+    path = resolve_path(name_or_path, shipped_only)
+    data, _ = read_toml(path, "scenario file")
     return scenario_from_mapping(data, source=str(path), path=path)
 
 
@@ -78,8 +87,11 @@ def scenario_from_mapping(data: dict[str, Any], source: str = "scenario", path: 
     description = data.get("description", "")
     title = data.get("title", str(name).replace("_", " ").capitalize())
     for field_name, value in (("name", name), ("title", title), ("description", description)):
-        if not isinstance(value, str):
-            raise ParameterError(f"{source}: '{field_name}' must be text, got {value!r}")
+        limit = TEXT_LIMITS[field_name]
+        if not isinstance(value, str) or not value.isprintable() or len(value) > limit or not value.strip() \
+                and field_name == "name":
+            raise ParameterError(f"{source}: '{field_name}' must be one line of text of at most {limit} "
+                                 f"characters, got {value!r:.80}")
     overrides = data.get("params", {})
     if not isinstance(overrides, dict):
         raise ParameterError(f"{source}: [params] must be a table of parameter = value")

@@ -78,3 +78,29 @@ def test_bad_inputs_exit_2_with_a_message_naming_the_field(tmp_path):
         assert "Traceback" not in result.output
     result = runner.invoke(app, ["run", "baseline", "--steps", "0"])
     assert result.exit_code == 2 and "steps" in result.output
+
+
+def test_every_error_is_one_line_with_exit_code_2_for_input_and_1_for_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    for args, code, needle in [
+        (["run", "baseline", "--steps", "2.0"], 2, "--steps"),                  # typer alone would accept 2.0
+        (["run", "baseline", "--steps", "1", "--out", str(tmp_path / "file")], 2, "is a file"),
+        (["compare", "baseline", "baseline", "--steps", "1"], 2, "listed twice"),
+        (["runn"], 2, "No such command 'runn'"),
+    ]:
+        result = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert result.exit_code == code, (args, result.output)
+        assert result.output.startswith("error: ") and result.output.count("\n") == 1 and needle in result.output
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+    monkeypatch.setattr("simulation.files.tempfile.mkstemp", read_only)
+    result = runner.invoke(app, ["run", "baseline", "--out", str(tmp_path / "ro"), *TINY])
+    assert result.exit_code == 1 and result.output == f"error: --out: cannot write to '{tmp_path / 'ro'}': " \
+                                                      "read-only file system\n"
+
+
+def test_debug_flag_shows_the_exception():
+    result = runner.invoke(app, ["--debug", "run", "nowhere"])
+    assert result.exit_code == 1 and "unknown scenario 'nowhere'" in str(result.exception)
+    assert runner.invoke(app, ["run", "nowhere"]).exception.code == 2       # and is off again afterwards

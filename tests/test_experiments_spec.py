@@ -110,6 +110,21 @@ def test_grid_key_that_is_also_a_results_column_is_rejected() -> None:
 
 
 def test_bad_scheduler_address_is_a_one_line_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["sweep", "quick", "--scheduler", "foo", "--out", str(tmp_path / "s")])
-    assert result.exit_code == 2 and "--scheduler foo: cannot connect" in result.output
-    assert "Traceback" not in result.output
+    result = CliRunner().invoke(app, ["sweep", "quick", "--scheduler", "foo:bar", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2 and result.output.startswith("error: --scheduler 'foo:bar': expected a Dask")
+    assert len(result.output.splitlines()) == 1 and not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("name", ["../escaped", "/tmp/abs", "a/b", "..", "", "my sweep", 3])
+def test_name_is_a_plain_folder_name(name: object) -> None:
+    assert "exp.toml: name=" in bad(name=name) and "expected a folder name" in bad(name=name)
+
+
+def test_run_count_is_checked_from_list_lengths_before_anything_is_built() -> None:
+    huge = [round(0.001 * i, 3) for i in range(1, 1001)]
+    message = bad(grid={"p_home": huge, "p_join": huge, "p_attempt": huge}, replicates=1000)
+    assert "2,000,000,000,000 runs (2 scenario(s) x 1,000,000,000 grid point(s) x 1,000 replicate(s))" in message
+    assert "the limit is 10,000 runs per experiment" in message and "--max-runs 2000000000000" in message
+    with pytest.raises(ParameterError, match="16 runs .*the limit is 15"):
+        experiment_from_mapping(GOOD, max_runs=15)
+    assert len(experiment_from_mapping(GOOD, max_runs=16).runs()) == 16

@@ -1,5 +1,6 @@
 """Sweeps: identical results whatever the worker count or backend; resume loses and changes nothing."""
 
+import io
 import json
 import os
 from pathlib import Path
@@ -7,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from experiments.spec import Experiment, experiment_from_mapping
-from experiments.sweep import SweepIncomplete, load_runs, run_one, sweep
+from experiments.sweep import KILLED, SweepIncomplete, load_runs, run_one, sweep
 from experiments.cli import app
 from simulation.params import ParameterError
 
@@ -64,6 +66,7 @@ def test_resume_after_crash_gives_the_uninterrupted_result(reference: pd.DataFra
         sweep(tiny(), tmp_path, run_fn=crash_on_one)
     info = json.loads((tmp_path / "manifest.json").read_text())
     assert info["status"] == "interrupted" and info["finished"] is None
+    assert "simulated crash" in info["interruptions"][-1]["reason"]
     saved = sorted((tmp_path / "runs").glob("*.parquet"))
     assert 0 < len(saved) < 12
     saved_times = {p: p.stat().st_mtime_ns for p in saved}
@@ -133,3 +136,48 @@ def test_cli_sweep_then_report(tmp_path: Path) -> None:
     row = table[(table["scenario"] == "listening_led") & (table["outcome"] == "cost_gbp_total")].iloc[0]
     assert row["diff"] > 0 and row["n_pairs"] == 3
     assert {"timeseries.png", "distributions.png", "replicates.png"} <= {p.name for p in (out / "report").iterdir()}
+
+
+def test_resume_reruns_damaged_run_files_and_says_so(tmp_path: Path) -> None:
+    sweep(tiny(replicates=2, grid={}), tmp_path)
+    intact = load_runs(tmp_path)[1]
+    first, second, third = sorted((tmp_path / "runs").glob("*.parquet"))[:3]
+    first.write_bytes(first.read_bytes()[:200])                    # truncated
+    third.write_bytes(second.read_bytes())                         # rows of another run
+    with pytest.raises(ParameterError, match="damaged run file"):
+        load_runs(tmp_path)
+    console = Console(file=io.StringIO())
+    sweep(tiny(replicates=2, grid={}), tmp_path, resume=True, console=console)
+    assert "2 damaged run file(s) will be rerun" in console.file.getvalue()
+    pd.testing.assert_frame_equal(load_runs(tmp_path)[1], intact)
+
+
+def test_resume_rebuilds_a_damaged_manifest(tmp_path: Path) -> None:
+    sweep(tiny(replicates=2, grid={}), tmp_path)
+    intact = load_runs(tmp_path)[1]
+    (tmp_path / "manifest.json").write_text("{")
+    with pytest.raises(ParameterError, match="not valid JSON .* --resume"):
+        load_runs(tmp_path)
+    final = sweep(tiny(replicates=2, grid={}), tmp_path, resume=True)
+    assert final["status"] == "complete" and "manifest.json was damaged" in final["interruptions"][0]["reason"]
+    pd.testing.assert_frame_equal(load_runs(tmp_path)[1], intact)
+
+
+@pytest.mark.parametrize(("field", "value"), [("file", "../../../etc/passwd"), ("file", "/etc/passwd"),
+                                              ("id", "../x"), ("replicate", "0")])
+def test_manifest_runs_cannot_point_outside_the_sweep(tmp_path: Path, field: str, value: str) -> None:
+    sweep(tiny(replicates=1, grid={}), tmp_path)
+    info = json.loads((tmp_path / "manifest.json").read_text())
+    info["runs"][0][field] = value
+    (tmp_path / "manifest.json").write_text(json.dumps(info))
+    with pytest.raises(ParameterError, match=r"manifest.json: runs\[0\]"):
+        load_runs(tmp_path)
+
+
+def test_a_killed_sweep_is_recorded_when_resumed(tmp_path: Path) -> None:
+    """A manifest left at 'running' means the process died without a word; resume says so."""
+    sweep(tiny(replicates=1, grid={}), tmp_path)
+    info = json.loads((tmp_path / "manifest.json").read_text())
+    (tmp_path / "manifest.json").write_text(json.dumps(info | {"status": "running"}))
+    final = sweep(tiny(replicates=1, grid={}), tmp_path, resume=True)
+    assert [i["reason"] for i in final["interruptions"]] == [KILLED]

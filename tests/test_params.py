@@ -98,3 +98,8 @@ def test_crime_mix_and_concerns_are_generated_from_their_tables():
     from simulation.state import CRIME_TYPES, ISSUES
 
     assert {f"share_{c.name}" for c in CRIME_TYPES} | {f"p_concern_{i.name}" for i in ISSUES} <= set(FIELDS)
+
+
+def test_a_misspelt_keyword_names_the_closest_parameter():
+    with pytest.raises(ParameterError, match="unknown parameter 'n_organisrs'. Did you mean 'n_organisers'"):
+        Params(n_organisrs=3)

@@ -1,9 +1,13 @@
 """Tests of the replicate runner."""
 
+import multiprocessing
+import subprocess
+import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from simulation.params import Params
-from simulation.replicates import paired_runs, replicate_seeds, run_all, simulate
+from simulation.replicates import alive, die_with, paired_runs, replicate_seeds, run_all, simulate
 
 TINY = Params(n_residents=200, n_neighbourhoods=2)
 
@@ -31,3 +35,24 @@ def test_run_all_gives_the_same_results_inline_and_on_an_executor():
 def test_simulate_labels_rows():
     df = simulate(paired_runs({"x": TINY}, [9], 2)[0])
     assert set(df[["label", "replicate", "seed"]].itertuples(index=False, name=None)) == {("x", 0, 9)}
+
+
+def watched(parent: int) -> None:
+    die_with(parent)
+    time.sleep(60)
+
+
+def test_a_worker_exits_when_its_parent_is_gone() -> None:
+    parent = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    worker = multiprocessing.get_context("forkserver").Process(target=watched, args=(parent.pid,))
+    worker.start()
+    try:
+        assert alive(parent.pid)
+        parent.kill()
+        parent.wait()
+        assert not alive(parent.pid)
+        worker.join(10)
+        assert worker.exitcode == 1
+    finally:
+        if worker.is_alive():
+            worker.kill()

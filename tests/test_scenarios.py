@@ -74,3 +74,23 @@ def test_shipped_scenarios_have_plain_titles():
 
 def test_title_defaults_to_the_name_in_words(tmp_path):
     assert load_scenario(write(tmp_path, 'name = "door_knocking"\n')).title == "Door knocking"
+
+
+def test_shipped_only_loads_names_and_refuses_paths(tmp_path):
+    assert load_scenario("listening_led", shipped_only=True).name == "listening_led"
+    path = write(tmp_path, 'name = "mine"\n')
+    for name in (str(path), "scenarios/baseline.toml", "../scenarios/baseline", "baseline.toml", "/etc/passwd"):
+        with pytest.raises(ParameterError, match="unknown scenario .*expected one of: baseline"):
+            load_scenario(name, shipped_only=True)
+
+
+@pytest.mark.parametrize(("value", "needle"), [(123, "expected a scenario name"), (None, "expected a scenario name"),
+                                               ("a\0b", "NUL"), ("", "empty")])
+def test_scenario_argument_of_the_wrong_kind(value, needle):
+    with pytest.raises(ParameterError, match=needle):
+        load_scenario(value)
+
+
+def test_text_fields_are_single_lines(tmp_path):
+    with pytest.raises(ParameterError, match="'name' must be one line of text of at most 64"):
+        load_scenario(write(tmp_path, 'name = "a\\nb"\n'))
