@@ -286,12 +286,13 @@ class Simulator:
 
 
 def leave_interrupts_to_the_parent() -> None:
-    """In a local worker process, ignore Ctrl-C: the parent stops the run and saves what finished (no
-    traceback from every worker)."""
+    """In one of pyabc's forked worker processes, ignore Ctrl-C: the parent stops the run and saves what
+    finished (no traceback from every worker; these daemon workers end with the parent)."""
     import multiprocessing
     import signal
+    import threading
 
-    if multiprocessing.parent_process() is not None:
+    if multiprocessing.parent_process() is not None and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -325,15 +326,8 @@ def make_sampler(workers: int, scheduler: str | None) -> tuple[Any, Callable[[],
     from pyabc.sampler import DaskDistributedSampler, MulticoreEvalParallelSampler, SingleCoreSampler
 
     if scheduler:
-        try:
-            from dask.distributed import Client
-        except ImportError:
-            raise ParameterError("--scheduler needs Dask: pip install -e '.[dask]'") from None
-        try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError, ValueError) as err:
-            raise ParameterError(f"--scheduler {scheduler}: cannot connect ({err}); start one with "
-                                 "'dask scheduler --port 8786' and give its tcp://HOST:PORT address") from None
+        from experiments.executors import connect
+        client = connect(scheduler)
         return DaskDistributedSampler(dask_client=client), client.close
     if workers > 1:
         return MulticoreEvalParallelSampler(n_procs=workers), lambda: None
@@ -488,7 +482,6 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float,
 
 def ppc_task(task: dict[str, Any]) -> dict[str, Any]:
     """One posterior-predictive draw: every target's value and pass/fail (runs in a worker)."""
-    leave_interrupts_to_the_parent()
     checks = evaluate(task["targets"], task["point"], task["settings"], task["fixed"], task["seed"])
     return {"draw": task["draw"], **task["point"],
             **{f"{name}": check.value for name, check in checks.items()},
@@ -500,7 +493,7 @@ def posterior_predictive(cal: Calibration, posterior: pd.DataFrame, workers: int
     """Simulate every target (calibration and held back) at ``ppc_draws`` parameter sets drawn from the posterior."""
     from concurrent.futures import as_completed
 
-    from experiments.sweep import open_executor
+    from experiments.executors import open_executor
     from simulation.replicates import replicate_seeds
 
     rng = np.random.default_rng(np.random.SeedSequence(cal.seed, spawn_key=(1,)))
@@ -512,8 +505,8 @@ def posterior_predictive(cal: Calibration, posterior: pd.DataFrame, workers: int
     for task in tasks:
         task["point"] = {k: (int(v) if kind(k) is int else float(v)) for k, v in task["point"].items()}
     rows = []
-    with open_executor(workers, scheduler) as (executor, _):
-        futures = [executor.submit(ppc_task, task) for task in tasks]
+    with open_executor(workers, scheduler) as backend:
+        futures = [backend.executor.submit(ppc_task, task) for task in tasks]
         for future in as_completed(futures):
             rows.append(future.result())
             if on_draw:

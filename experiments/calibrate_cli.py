@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from experiments.cli import Workers, console, fail_cleanly
+from experiments.cli import Workers, console
 from experiments.sweep_cli import Scheduler
 
 if TYPE_CHECKING:
@@ -38,7 +38,6 @@ def targets() -> None:
     console.print(table)
 
 
-@fail_cleanly
 def calibrate(calibration: Annotated[str, typer.Argument(help="Calibration .toml file or shipped example name.")],
               workers: Workers = 2, scheduler: Scheduler = None,
               out: Annotated[Path | None, typer.Option("--out", help="Output directory "
@@ -129,7 +128,6 @@ def print_money(per_run: pd.DataFrame, reference: str) -> pd.DataFrame:
     return money
 
 
-@fail_cleanly
 def robustness(experiment: Annotated[str, typer.Argument(help="Robustness .toml file or shipped example name.")],
                workers: Workers = 2, scheduler: Scheduler = None,
                posterior: Annotated[Path | None, typer.Option(

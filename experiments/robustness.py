@@ -40,8 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibrate import (leave_interrupts_to_the_parent, load_posterior, read_toml, resolve_path,
-                                   unknown_keys)
+from experiments.calibrate import load_posterior, read_toml, resolve_path, unknown_keys
 from experiments.spec import _expect, _integer, _scenarios
 from simulation.money import DEFAULT_PRICE_YEAR, uprating, value_for_money
 from simulation.output import area_series, manifest, summarise, write_atomic, write_json, write_parquet
@@ -224,7 +223,6 @@ def plan(spec_: Robustness, points: pd.DataFrame) -> list[Run]:
 
 def run_outcomes(run: Run) -> dict[str, Any]:
     """One run's end-of-run outcomes (in a worker: only a small row travels back)."""
-    leave_interrupts_to_the_parent()
     row = summarise(area_series(simulate(run))).iloc[0]
     return {"strategy": run.label, "run": run.replicate, "seed": run.seed, **{o: float(row[o]) for o in OUTCOMES}}
 
@@ -235,7 +233,7 @@ def run_robustness(spec_: Robustness, out: Path, workers: int = 1, scheduler: st
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
 
-    from experiments.sweep import open_executor
+    from experiments.executors import open_executor
 
     out = Path(out)
     runs_path, manifest_path = out / "runs.parquet", out / "manifest.json"
@@ -262,12 +260,12 @@ def run_robustness(spec_: Robustness, out: Path, workers: int = 1, scheduler: st
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TimeRemainingColumn())
-    with open_executor(workers, scheduler) as (executor, capacity), \
+    with open_executor(workers, scheduler) as backend, \
             Progress(*columns, console=console, disable=console is None) as progress:
         task = progress.add_task(f"{len(points)} parameter sets x {spec_.replicates} seeds x "
                                  f"{len(spec_.strategies)} strategies", total=len(runs), completed=len(finished))
         try:
-            for _, row in run_all(pending, executor, fn=run_outcomes, max_in_flight=capacity):
+            for _, row in run_all(pending, backend.executor, fn=run_outcomes, max_in_flight=backend.capacity):
                 rows.append(row)
                 progress.advance(task)
                 if len(rows) % SAVE_EVERY == 0:
@@ -385,7 +383,8 @@ def sensitivity(spec_: Robustness, runs: pd.DataFrame, points: pd.DataFrame) -> 
         part = pd.DataFrame({"comparison": label, "parameter": prob["names"],
                              **{k: np.asarray(res[k], float) for k in keys}})
         rows.append(part.sort_values(keys[2] if spec_.method == "sobol" else keys[0], ascending=False))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    keys = ("S1", "S1_conf", "ST", "ST_conf") if spec_.method == "sobol" else ("S1", "spearman")
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["comparison", "parameter", *keys])
 
 
 def given_data_indices(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:

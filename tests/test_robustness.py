@@ -103,9 +103,9 @@ def test_plain_statements_quote_win_shares_and_benefit_cost_ratios() -> None:
 
 def test_robustness_command_runs_resumes_and_reports(tmp_path: Path) -> None:
     path = tmp_path / "rob.toml"
-    path.write_text('name = "rob"\nseed = 3\ndraws = 2\nreplicates = 2\nsteps = 30\n'
+    path.write_text('name = "rob"\nseed = 3\ndraws = 2\nreplicates = 2\nsteps = 90\n'
                     'strategies = ["baseline", "listening_led", "target_hardening"]\n'
-                    '[params]\nn_residents = 200\n[ranges]\nyouth_gain = [0.0, 0.1]\np_notice = [0.02, 0.4]\n')
+                    '[params]\nn_residents = 400\n[ranges]\nyouth_gain = [0.0, 0.1]\np_notice = [0.02, 0.4]\n')
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["robustness", str(path), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
