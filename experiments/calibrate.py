@@ -183,10 +183,7 @@ def calibration_from_mapping(data: Mapping[str, Any], source: str = "calibration
 
 
 def _table(data: Mapping[str, Any], key: str, source: str) -> dict[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise ParameterError(f"{source}: [{key}] must be a table")
-    return value
+    return _expect(dict(data), key, dict, f"a table [{key}]", source, default={})
 
 
 def _priors(table: dict[str, Any], fixed: dict[str, Any], source: str) -> tuple[Prior, ...]:
