@@ -48,7 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.spec import _expect, _integer, resolve_path
+from experiments.spec import _expect, _integer
 from experiments.targets import SETTINGS, TARGETS, Setting, evaluate, target
 from simulation.output import manifest, write_json, write_parquet
 from simulation.params import FIELDS, ParameterError, Params, allowed, check_keys, kind, spec
@@ -121,6 +121,22 @@ class Calibration:
     def point(self, parameter: Mapping[str, float]) -> dict[str, Any]:
         """A pyabc parameter as model parameter values."""
         return {p.name: p.value(parameter[p.name]) for p in self.priors}
+
+
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples" / "calibration"
+"""Shipped calibration and robustness files (not sweep experiments)."""
+
+
+def resolve_path(name_or_path: str | Path) -> Path:
+    """The given file, or the shipped calibration or robustness example of that name."""
+    path = Path(name_or_path)
+    shipped = EXAMPLES_DIR / f"{name_or_path}.toml"
+    if path.is_file():
+        return path
+    if path.suffix != ".toml" and shipped.is_file():
+        return shipped
+    raise ParameterError(f"file not found: '{name_or_path}'. Shipped examples: "
+                         f"{', '.join(sorted(p.stem for p in EXAMPLES_DIR.glob('*.toml')))}")
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:

@@ -130,7 +130,7 @@ def test_calibrate_command_end_to_end(tiny_file: Path, tmp_path: Path) -> None:
 def test_recovers_known_parameters_from_data_the_model_generated(tmp_path: Path) -> None:
     """Simulation-based check: observed values made by the model at known parameters; ABC-SMC (one core, fixed
     seed) must put the known values inside the 90% credible intervals and narrow the prior."""
-    settings = {"baseline_area": {"steps": 90, "params": {"n_residents": 500, "n_neighbourhoods": 2}}}
+    settings = {"baseline_area": {"steps": 120, "params": {"n_residents": 1000, "n_neighbourhoods": 2}}}
     truth = {"cohesion_mean": 0.72, "p_attempt": 0.04}
     base = calibration_from_mapping({"priors": {"cohesion_mean": [0.5, 0.85], "p_attempt": [0.005, 0.1]},
                                      "settings": settings, "targets": {"belonging": "calibration"}})
