@@ -14,14 +14,14 @@ from experiments.robustness import (RobustnessResult, parameter_sets, plain_stat
 from simulation.params import ParameterError
 
 BASE = {"seed": 3, "draws": 2, "replicates": 2, "steps": 30, "strategies": ["baseline", "listening_led"],
-        "params": {"n_residents": 200}, "ranges": {"youth_gain": [0.0, 0.1]}}
+        "params": {"n_residents": 200}, "ranges": {"listening_per_day": [0.3, 1.5]}}
 
 
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"draws": 3}, "draws=3: Sobol sampling from [ranges] needs a power of 2"),
     ({"ranges": {}}, "nothing varies"),
-    ({"ranges": {"youth_gain": [0.2, 0.1]}}, "expected [lo, hi] with lo < hi within [0, 1]"),
-    ({"ranges": {"youth_gian": [0, 0.1]}}, "Did you mean 'youth_gain'"),
+    ({"ranges": {"p_notice": [0.2, 0.1]}}, "expected [lo, hi] with lo < hi within [0, 1]"),
+    ({"ranges": {"listening_per_dy": [0.3, 1.5]}}, "Did you mean 'listening_per_day'"),
     ({"strategies": ["baseline"]}, "at least two"),
     ({"reference": "broadcast"}, "reference='broadcast': expected one of the strategies"),
     ({"price_year": "1999/00"}, "price_year='1999/00'"),
@@ -36,13 +36,13 @@ def test_bad_input_is_one_line_naming_the_field(changes: dict, expected: str, tm
 
 def test_parameter_sets_come_from_sobol_ranges_or_a_weighted_posterior(tmp_path: Path) -> None:
     sobol = parameter_sets(robustness_from_mapping(BASE))
-    assert len(sobol) == 2 * (1 + 2) and sobol["youth_gain"].between(0, 0.1).all()
+    assert len(sobol) == 2 * (1 + 2) and sobol["listening_per_day"].between(0.3, 1.5).all()
     posterior = pd.DataFrame({"p_join": [0.001, 0.02], "weight": [0.0, 1.0], "generation": 3})
     posterior.to_parquet(tmp_path / "posterior.parquet")
     spec = robustness_from_mapping(BASE | {"posterior": "posterior.parquet", "draws": 5}, base_dir=tmp_path)
     drawn = parameter_sets(spec)
     assert spec.method == "given data" and len(drawn) == 5
-    assert (drawn["p_join"] == 0.02).all() and drawn["youth_gain"].between(0, 0.1).all()
+    assert (drawn["p_join"] == 0.02).all() and drawn["listening_per_day"].between(0.3, 1.5).all()
     with pytest.raises(ParameterError, match="also in the posterior"):
         robustness_from_mapping(BASE | {"posterior": "posterior.parquet", "ranges": {"p_join": [0, 0.1]}},
                                 base_dir=tmp_path)
@@ -105,7 +105,7 @@ def test_robustness_command_runs_resumes_and_reports(tmp_path: Path) -> None:
     path = tmp_path / "rob.toml"
     path.write_text('name = "rob"\nseed = 3\ndraws = 2\nreplicates = 2\nsteps = 90\n'
                     'strategies = ["baseline", "listening_led", "target_hardening"]\n'
-                    '[params]\nn_residents = 400\n[ranges]\nyouth_gain = [0.0, 0.1]\np_notice = [0.02, 0.4]\n')
+                    '[params]\nn_residents = 400\n[ranges]\nlistening_per_day = [0.3, 1.5]\np_notice = [0.02, 0.4]\n')
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["robustness", str(path), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -115,7 +115,7 @@ def test_robustness_command_runs_resumes_and_reports(tmp_path: Path) -> None:
     assert (paired == 1).all()                                   # strategies share each seed
     for name in ("wins.csv", "value.csv", "sensitivity.csv", "variance.csv", "report.md"):
         assert (out / name).is_file()
-    assert set(pd.read_csv(out / "sensitivity.csv")["parameter"]) == {"youth_gain", "p_notice"}
+    assert set(pd.read_csv(out / "sensitivity.csv")["parameter"]) == {"listening_per_day", "p_notice"}
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
     assert "In " in (out / "report.md").read_text()
     refused = CliRunner().invoke(app, ["robustness", str(path), "--out", str(out)])
@@ -129,7 +129,7 @@ def test_shipped_examples_load() -> None:
     from experiments.robustness import load_robustness
 
     ranges = load_robustness("robustness_ranges")
-    assert ranges.method == "sobol" and "youth_gain" in ranges.parameters and len(ranges.strategies) == 6
+    assert ranges.method == "sobol" and len(ranges.parameters) == 7 and len(ranges.strategies) == 6
     with pytest.raises(ParameterError, match="no such file"):
         load_robustness("robustness", posterior="nowhere/posterior.parquet")
 
