@@ -259,14 +259,17 @@ def compare(names: Annotated[list[str] | None, typer.Argument(help="Scenarios (d
     from experiments.evaluation import evaluate, print_evaluation
     evaluation = evaluate(df, strategies, order, first, steps)
     print_evaluation(evaluation, console, first)
+    from experiments.calibrate_cli import print_money
+    money = print_money(per_run, first)
     write_parquet(df, out / "results.parquet")
     table.to_csv(out / "comparison.csv", index=False)
+    money.to_csv(out / "money.csv", index=False)
     evaluation.write(out)
     plot_series(area_series(df, ("scenario", "replicate")), out / "figure.png", hue="scenario",
                 title="Strategy comparison")
     write_json(manifest(scenarios={sc.name: sc.params.diff() for sc in chosen}, seed=seed, seeds=seeds,
                         replicates=replicates, steps=steps, overrides=overrides), out / "manifest.json")
-    console.print(f"wrote {out}/results.parquet, comparison.csv, pathways.csv, displacement.csv, waves.csv, "
+    console.print(f"wrote {out}/results.parquet, comparison.csv, money.csv, pathways.csv, displacement.csv, waves.csv, "
                   "persistence.csv, equity.csv, figure.png, manifest.json")
 
 
@@ -346,5 +349,6 @@ def viz(host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.
 
 
 # Commands defined in their own modules (each has ``register(app)``).
-for _module in ("experiments.sweep_cli", "experiments.validate_cli", "experiments.bench_cli", "experiments.browser_bench"):
+for _module in ("experiments.sweep_cli", "experiments.validate_cli", "experiments.bench_cli", "experiments.browser_bench",
+                "experiments.calibrate_cli"):
     import_module(_module).register(app)
