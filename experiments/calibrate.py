@@ -565,7 +565,7 @@ def write_outputs(cal: Calibration, history: Any, ppc: pd.DataFrame, out: Path, 
                         backend=backend, posterior_sha256=sha, particles=len(posterior),
                         priors=[vars(p) for p in cal.priors], roles=cal.roles,
                         observed=observed_values(cal), fixed=cal.fixed,
-                        settings={k: vars(v) for k, v in cal.settings.items()},
+                        settings={k: v.record() for k, v in cal.settings.items()},
                         files=["posterior.parquet", "ppc.parquet", "summary.csv", "generations.csv",
                                "targets.csv", *written], versions_extra=_pyabc_version()),
                out / "manifest.json")

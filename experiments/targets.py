@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -26,9 +26,14 @@ import numpy as np
 import pandas as pd
 
 from experiments.survey_export import belonging_answers, survey_rng
-from experiments.validate import (BELONGING_BAND, CE_CRIME_BAND, CONCENTRATION_BAND, MOBILISATION_BAND,
-                                  VALIDATION_AREA, Check, belonging, ce_crime_association, crime_concentration,
-                                  distance_decay, in_band, mobilisation, mobilised, neighbourhood_table)
+from experiments.validate import (BELONGING_BAND, BURGLARY_FAILED_BAND, BURGLARY_HOME_BAND, CE_CRIME_BAND,
+                                  CE_TREND_BAND, COHESION_CONTROL_BAND, CONCENTRATION_BAND, FOLLOW_UP_DAYS,
+                                  HARDENING_GBP_PER_HOUSEHOLD, ICC_BAND, MOBILISATION_BAND, PERSISTENCE_BAND,
+                                  RELIABILITY_BAND, VALIDATION_AREA, WDQ_FLOOR, Check, belonging, burglary_failed,
+                                  burglary_someone_home, ce_crime_association, crime_concentration, displacement,
+                                  distance_decay, ecometric_checks, in_band, mobilisation, mobilised,
+                                  neighbourhood_table, persistence_checks, wave_ecometrics)
+from simulation.output import area_series
 from simulation.model import CommunityModel
 from simulation.params import ParameterError, Params
 from simulation.replicates import replicate_seeds
@@ -45,16 +50,33 @@ class Setting:
     params: Mapping[str, Any] = field(default_factory=dict)
     replicates: int = 1
     doc: str = ""
+    arm: Callable[[Params], Params] | None = None
+    """A second arm run on the same seeds (e.g. the area hardened), for paired targets such as displacement."""
 
     def params_for(self, point: Mapping[str, Any], fixed: Mapping[str, Any]) -> Params:
         """The scenario with this setting's area, then ``fixed`` values, then a parameter ``point``."""
         return Params.from_mapping({**self.params, **fixed, **point}, base=load_scenario(self.scenario).params)
+
+    def record(self) -> dict[str, Any]:
+        """As plain data for a manifest (the second arm by its function's name)."""
+        return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "arm"},
+                "arm": self.arm.__name__ if self.arm else None}
+
+
+def hardened(params: Params) -> Params:
+    """The area with validate's hardening budget per household (the displacement check's second arm)."""
+    return params.replace(hardening_budget_gbp=HARDENING_GBP_PER_HOUSEHOLD * params.n_residents)
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("baseline_area", "baseline", 3 * 365, VALIDATION_AREA, 3,
             "the baseline (no organising) on the validation area of `saferstreets validate`"),
     Setting("listening_year", "listening_led", 365, {}, 1, "the listening_led scenario for a year"),
+    Setting("hardening_pair", "baseline", 3 * 365, VALIDATION_AREA, 3,
+            "the baseline area and, on the same seeds, the area hardened as in `saferstreets validate`",
+            arm=hardened),
+    Setting("listening_followed", "listening_led", 365 + FOLLOW_UP_DAYS, {}, 3,
+            "the listening_led scenario for its funded year and two years after"),
 )}
 """Shipped settings; a calibration file can shrink one (``[settings.NAME]``) to fit its time budget."""
 
@@ -62,8 +84,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
 class Runs:
     """The finished replicate models of one setting, with tables shared by the checks."""
 
-    def __init__(self, models: list[CommunityModel]) -> None:
+    def __init__(self, models: list[CommunityModel], arm: list[CommunityModel] | None = None) -> None:
         self.models = models
+        self.arm = arm or []
+        """The setting's second arm on the same seeds (empty if it has none)."""
 
     @cached_property
     def crimes(self) -> pd.DataFrame:
@@ -145,6 +169,35 @@ def _decay(runs: Runs) -> Check:
     return distance_decay(runs.crimes)
 
 
+def _burglary_failed(runs: Runs) -> Check:
+    return burglary_failed(runs.results)
+
+
+def _someone_home(runs: Runs) -> Check:
+    return burglary_someone_home(runs.results)
+
+
+def _ecometric(index: int) -> Callable[[Runs], Check]:
+    """The ``index``-th of validate's ecometric checks (ICC, cohesion-control correlation, reliability)."""
+    return lambda runs: ecometric_checks(wave_ecometrics(runs.models))[index]
+
+
+def _displacement(runs: Runs) -> Check:
+    totals = {key: [float(m.results()[column].sum()) for m in models]
+              for key, models, column in (("area", runs.models, "completed"), ("ring", runs.models, "ring_completed"),
+                                          ("area_arm", runs.arm, "completed"), ("ring_arm", runs.arm, "ring_completed"))}
+    return displacement(totals["area"], totals["area_arm"], totals["ring"], totals["ring_arm"])
+
+
+def _persistence(index: int) -> Callable[[Runs], Check]:
+    """The ``index``-th of validate's persistence checks (active share, CE trend) after the funded period."""
+    def check(runs: Runs) -> Check:
+        end = runs.models[0].params.organising_end_day
+        return persistence_checks([area_series(m.results()) for m in runs.models], end,
+                                  runs.models[0].steps - end)[index]
+    return check
+
+
 TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("belonging", "baseline_area", _belonging, BELONGING_BAND, 0.62,
            "Community Life Survey 2021/22: ~62% feel they belong", "drives cohesion_mean"),
@@ -161,6 +214,30 @@ TARGETS: dict[str, Target] = {t.name: t for t in (
     Target("distance_decay", "baseline_area", _decay, (-math.inf, 0.0), None,
            "journey-to-crime decay (Rengert et al. 1999; Townsley & Sidebottom 2010)",
            "a pass/fail pattern (negative and significant slope): validation only"),
+    Target("burglary_failed", "baseline_area", _burglary_failed, BURGLARY_FAILED_BAND, 0.45,
+           "Budd 1999 (BCS 1998): just under half of domestic burglaries were failed attempts",
+           "the outcome split: p_no_entry, occupancy, guardianship"),
+    Target("burglary_someone_home", "baseline_area", _someone_home, BURGLARY_HOME_BAND, 0.265,
+           "Budd 1999: someone home and aware in 25% of burglaries; Catalano 2010 (NCVS): 28%",
+           "the outcome split: occupancy_cue, p_home"),
+    Target("icc", "baseline_area", _ecometric(0), ICC_BAND, 0.14,
+           "Raudenbush & Sampson 1999 / PHDCN: neighbourhood ICC of collective efficacy about 0.14",
+           "from the survey waves: cohesion_spread, deprivation_spread, survey_perception_sd"),
+    Target("cohesion_control", "baseline_area", _ecometric(1), COHESION_CONTROL_BAND, 0.8,
+           "Sampson, Raudenbush & Earls 1997: cohesion and control scales correlate about 0.8 across neighbourhoods",
+           "from the survey waves"),
+    Target("reliability", "baseline_area", _ecometric(2), RELIABILITY_BAND, 0.8,
+           "Raudenbush & Sampson 1999: neighbourhood reliability about 0.8 with ~25 respondents (band assumed)",
+           "follows from the ICC and the sample size (Spearman-Brown)"),
+    Target("displacement", "hardening_pair", _displacement, (WDQ_FLOOR, math.inf), None,
+           "Guerette & Bowers 2009: displacement, where found, smaller than the treatment effect",
+           "a pass/fail pattern (WDQ above -1, crime in the area down): validation only"),
+    Target("persistence_active", "listening_followed", _persistence(0), PERSISTENCE_BAND, None,
+           "no evaluation of organising has seen participation grow after funding stopped (band assumed)",
+           "a pass/fail pattern (active residents two years on at most 1.1 x the end-of-funding level)"),
+    Target("persistence_ce_trend", "listening_followed", _persistence(1), CE_TREND_BAND, None,
+           "no evaluation of organising has seen efficacy grow after funding stopped (band assumed)",
+           "a pass/fail pattern (true CE does not keep rising after the funding)"),
 )}
 """Every target, by name."""
 
@@ -177,12 +254,12 @@ def target(name: str) -> Target:
 
 def simulate_setting(setting: Setting, params: Params, seed: int) -> Runs:
     """Run ``setting.replicates`` replicates of ``params`` for ``setting.steps`` days (seeds spawned from ``seed``)."""
-    models = []
-    for replicate_seed in replicate_seeds(seed, setting.replicates):
-        model = CommunityModel(params, rng=replicate_seed)
+    def run(p: Params, replicate_seed: int) -> CommunityModel:
+        model = CommunityModel(p, rng=replicate_seed)
         model.run_for(setting.steps)
-        models.append(model)
-    return Runs(models)
+        return model
+    seeds = replicate_seeds(seed, setting.replicates)
+    return Runs([run(params, s) for s in seeds], [run(setting.arm(params), s) for s in seeds] if setting.arm else None)
 
 
 def evaluate(names: list[str], point: Mapping[str, Any], settings: Mapping[str, Setting],
