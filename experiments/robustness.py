@@ -484,7 +484,25 @@ def write_outputs(spec_: Robustness, result: RobustnessResult, out: Path, identi
                         strategies=[s.name for s in spec_.strategies], reference=spec_.reference,
                         fixed=spec_.fixed, ranges=spec_.ranges, posterior_path=spec_.posterior_path,
                         price_year=spec_.price_year, uprating=uprating(spec_.price_year, spec_.uprating),
-                        runs=len(result.runs)), out / "manifest.json")
+                        titles=result.titles, runs=len(result.runs)), out / "manifest.json")
+
+
+def load_result(directory: str | Path) -> RobustnessResult:
+    """A finished robustness run read back from its outputs (for the explorer and reports)."""
+    directory = Path(directory)
+    try:
+        info = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        if info.get("status") != "complete":
+            raise ParameterError(f"{directory}: robustness run not complete (status {info.get('status')!r})")
+        tables = {name: pd.read_csv(directory / f"{name}.csv") for name in ("wins", "value", "sensitivity",
+                                                                              "variance")}
+        runs = pd.read_parquet(directory / "runs.parquet")
+    except (OSError, ValueError) as err:
+        raise ParameterError(f"{directory}: not a finished robustness run ({err})") from None
+    titles = info.get("titles") or {name: name.replace("_", " ") for name in info["strategies"]}
+    return RobustnessResult(runs=runs, **tables, reference=info["reference"], price_year=info["price_year"],
+                            method=info["method"], titles=titles, draws=int(info["draws"]),
+                            replicates=int(info["replicates"]))
 
 
 def print_robustness(result: RobustnessResult, console: Any) -> None:
