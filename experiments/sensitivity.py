@@ -37,8 +37,6 @@ GAINS_PER_CONTACT: dict[str, tuple[str, ...]] = {
 }
 """Default parameters varied for each strategy: its reach and its gains per contact (so every strategy's assumed
 effect sizes are tested, not only listening's)."""
-DEFAULT_PARAMS = GAINS_PER_CONTACT["listening"]
-"""Parameters the ``sensitivity`` command varies when none are given (listening-led's)."""
 SUGGESTED_BOUNDS = {"listening_per_day": (0.1, 3.0), "connections_per_conversation": (0.0, 3.0),
                     "listen_efficacy_gain": (0.0, 0.2), "listen_trust_gain": (0.0, 0.2), "p_join": (0.0, 0.3),
                     "p_alliance_join": (0.0, 1.0), "n_organisers": (1, 12), "join_threshold": (1, 5),

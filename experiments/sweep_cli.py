@@ -134,7 +134,8 @@ def _num(value: float) -> str:
 def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or sobol (variance indices).")
                                   ] = "morris",
                 param: Annotated[list[str] | None, typer.Option(
-                    "--param", help="Parameter to vary (repeatable).")] = None,
+                    "--param", help="Parameter to vary (repeatable; default: the scenario's reach and gains per "
+                                    "contact).")] = None,
                 bounds: Annotated[list[str] | None, typer.Option(
                     "--bounds", help="Range of a varied parameter: name=lo:hi (repeatable).")] = None,
                 outcome: Annotated[str, typer.Option(help="End-of-run outcome, e.g. collective_efficacy_end.")
@@ -156,14 +157,14 @@ def sensitivity(method: Annotated[str, typer.Option(help="morris (screening) or 
                 max_runs: MaxRuns = 10_000) -> None:
     """What drives an outcome (by default the listening-led effect on collective efficacy)? SALib indices."""
     from experiments.executors import scheduler_address
-    from experiments.sensitivity import METHODS, DEFAULT_PARAMS, outcome_metric, parse_bounds, problem, run_analysis
+    from experiments.sensitivity import METHODS, default_params, outcome_metric, parse_bounds, problem, run_analysis
     from simulation.params import Params
     from simulation.replicates import replicate_seeds
     from simulation.scenarios import load_scenario
 
     fixed = {"n_residents": 500, **parse_sets(set_)}
-    prob = problem(param or list(DEFAULT_PARAMS), parse_bounds(bounds))
     chosen = load_scenario(scenario)
+    prob = problem(param or list(default_params(chosen.params)), parse_bounds(bounds))
     reference = None if versus == "none" else load_scenario(versus)
     if scheduler:
         scheduler_address(scheduler)

@@ -58,3 +58,14 @@ def test_every_strategy_has_default_parameters_with_suggested_bounds() -> None:
         problem(list(names), {})                        # every suggested range is valid
     assert "broadcast_efficacy_gain" in GAINS_PER_CONTACT["broadcast"]
     assert "watch_efficacy_gain" in GAINS_PER_CONTACT["neighbourhood_watch"]
+
+
+def test_the_command_varies_the_chosen_scenarios_parameters_by_default(tmp_path: Path) -> None:
+    from experiments.sensitivity import GAINS_PER_CONTACT
+
+    out = tmp_path / "sens"
+    result = CliRunner().invoke(app, ["sensitivity", "--scenario", "neighbourhood_watch", "--samples", "2",
+                                      "--steps", "5", "--set", "n_residents=100", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    varied = set(pd.read_csv(out / "sensitivity.csv")["parameter"])
+    assert varied == set(GAINS_PER_CONTACT["neighbourhood_watch"])
