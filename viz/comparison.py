@@ -6,7 +6,8 @@ differences. Replicates are added one seed at a time until the interval of crime
 narrower than the chosen precision (a share of the crimes the area has without any strategy) for
 every strategy, or a cap is reached; the rule is checked on replicates in seed order, so the
 answer does not depend on how many workers ran it. Runs go through the one replicate runner,
-:func:`simulation.replicates.run_all`, on any executor.
+:func:`simulation.replicates.run_all`, on any executor. Where the prevented crimes went (routes and
+displacement to the surrounding ring) comes from :mod:`simulation.pathways` on the same paired runs.
 
 No Solara here: :func:`run_outcome` runs in worker processes.
 """
@@ -27,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics import METRICS
-from simulation.output import area_series, ci95_half_width, git_commit, t95, versions
+from simulation.output import area_series, ci95_half_width, git_commit, summarise, t95, versions
 from simulation.params import ParameterError, Params
+from simulation.pathways import ROUTES, needed_columns, route_table, wdq_table
 from simulation.replicates import Run, replicate_seeds, run_all, simulate
 from simulation.scenarios import load_scenario, scenario_names
 from simulation.state import PRICE_YEAR
@@ -183,11 +185,14 @@ class Setup:
 
 
 def run_outcome(run: Run) -> dict[str, Any]:
-    """One run's whole-area daily crimes completed and collective efficacy, its spending and cost of crime
-    (runs in a worker)."""
+    """One run's whole-area daily crimes completed and collective efficacy, its spending and cost of crime,
+    and its totals of the crime flows the pathways need (:func:`simulation.pathways.needed_columns`; runs in
+    a worker)."""
     area = area_series(simulate(run))
+    totals = summarise(area).iloc[0]
     return {"completed": area["completed"].to_numpy(), "ce": area["collective_efficacy"].to_numpy(),
-            "cost_gbp": float(area["cost_gbp"].sum()), "crime_cost_gbp": float(area["crime_cost_gbp"].sum())}
+            "cost_gbp": float(totals["cost_gbp_total"]), "crime_cost_gbp": float(totals["crime_cost_gbp_total"]),
+            "flows": {name: float(totals[name]) for name in needed_columns()}}
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Per-run outcomes, daily series and the summary of one comparison."""
+    """Per-run outcomes, daily series, the summary and where the prevented crimes went, of one comparison."""
 
     setup: Setup
     runs: pd.DataFrame
@@ -217,6 +222,10 @@ class Comparison:
     table: pd.DataFrame
     stopped: str
     seconds: float
+    routes: pd.DataFrame
+    """Per strategy and route: crimes prevented a year (:func:`pathway_tables`)."""
+    displacement: pd.DataFrame
+    """Per strategy: change in crime a year in the area and the ring, and the WDQ (:func:`pathway_tables`)."""
 
 
 def run_comparison(setup: Setup, executor: Executor | None = None,
@@ -285,14 +294,47 @@ def summarise_runs(setup: Setup, done: dict[tuple[str, int], dict[str, Any]], re
                          out["completed"].sum(), "ce_start": out["ce"][0], "ce_end": out["ce"][-1],
                          "ce_gain": (out["ce"][-1] - out["ce"][0]) - (base["ce"][-1] - base["ce"][0]),
                          "cost_gbp": out["cost_gbp"], "crime_cost_gbp": out["crime_cost_gbp"],
-                         "avoided_gbp": base["crime_cost_gbp"] - out["crime_cost_gbp"]})
+                         "avoided_gbp": base["crime_cost_gbp"] - out["crime_cost_gbp"], **out["flows"]})
             daily.append(pd.DataFrame({"strategy": s.key, "replicate": r, "day": np.arange(len(out["ce"])),
                                        "ce": out["ce"], "prevented": np.cumsum(base["completed"] - out["completed"])}))
     runs = pd.DataFrame(rows)
     for col in ("completed", "prevented", "cost_gbp", "crime_cost_gbp", "avoided_gbp"):
         runs[f"{col}_per_year"] = runs[col] * per_year
-    return Comparison(setup, runs, pd.concat(daily, ignore_index=True), summary_table(runs, strategies),
-                      stopped, seconds)
+    table = summary_table(runs, strategies)
+    return Comparison(setup, runs, pd.concat(daily, ignore_index=True), table, stopped, seconds,
+                      *pathway_tables(runs, table, per_year))
+
+
+ROUTE_NAMES = {"search": "Fewer offenders drawn to the area", "youth": "Diverted by youth provision",
+               "deterred": "Deterred", "no_victim": "Robbery given up (nobody about)",
+               "ring": "Moved to the ring", "no_entry": "Failed to get in", "occupancy": "Foiled by someone at home",
+               "hardening": "Foiled by target hardening", "bystander": "Foiled by a bystander",
+               "total": "All routes: crimes prevented in the area"}
+"""Short plain names of :data:`simulation.pathways.ROUTES` (and their total) for the page."""
+
+
+def pathway_tables(runs: pd.DataFrame, table: pd.DataFrame, per_year: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Where the prevented crimes went: :func:`simulation.pathways.route_table` and
+    :func:`~simulation.pathways.wdq_table` of the paired runs against doing nothing, per year, with plain names,
+    strategies in the order of ``table``.
+
+    The flow totals are scaled to a year first: every route is proportional to the flows and the WDQ is a
+    ratio, so this is the same as scaling the answers.
+    """
+    yearly = runs.assign(**{col: runs[col] * per_year for col in needed_columns()})
+    order = table["strategy"].tolist()
+    titles = dict(zip(table["strategy"], table["title"]))
+    routes = with_range(route_table(yearly, "strategy", BASELINE, order), "prevented", "ci95")
+    displacement = wdq_table(yearly, "strategy", BASELINE, order)
+    for col in ("area_change", "ring_change"):
+        displacement = with_range(displacement, col, f"{col}_ci95")
+    return (routes.assign(title=routes["strategy"].map(titles), name=routes["route"].map(ROUTE_NAMES)),
+            displacement.assign(title=displacement["strategy"].map(titles)))
+
+
+def with_range(df: pd.DataFrame, col: str, half: str) -> pd.DataFrame:
+    """``df`` with ``<col>_low`` and ``<col>_high``: ``col`` minus and plus the half-width in ``half``."""
+    return df.assign(**{f"{col}_low": df[col] - df[half], f"{col}_high": df[col] + df[half]})
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
@@ -434,12 +476,29 @@ RUN_COLUMNS = {
     "ce_gain": ("Collective efficacy gained vs doing nothing", 3), "cost_gbp": ("Spent (£)", 0),
     "crime_cost_gbp": (f"Cost of completed crime (£, {PRICE_YEAR} prices)", 0),
     "avoided_gbp": ("Cost of crime avoided vs doing nothing (£, same seed)", 0),
+    **{col: (f"{metric.label} ({metric.unit}, total over the run)", 0) for col in needed_columns()
+       if col != "completed_total" for metric in [METRICS[col.removesuffix("_total")]]},
+}
+ROUTE_COLUMNS = {
+    "title": ("Strategy", None), "name": ("Route", None), "label": ("What it means", None),
+    "prevented": ("Crimes prevented a year in the area vs doing nothing", 1),
+    "prevented_low": ("Crimes prevented, 95% low", 1), "prevented_high": ("Crimes prevented, 95% high", 1),
+    "n": ("Replicates", 0),
+}
+DISPLACEMENT_COLUMNS = {
+    "title": ("Strategy", None),
+    "area_change": ("Change in crimes a year in the area vs doing nothing", 1),
+    "area_change_low": ("Change in the area, 95% low", 1), "area_change_high": ("Change in the area, 95% high", 1),
+    "ring_change": ("Change in crimes a year in the surrounding ring vs doing nothing", 1),
+    "ring_change_low": ("Change in the ring, 95% low", 1), "ring_change_high": ("Change in the ring, 95% high", 1),
+    "wdq": ("Weighted displacement quotient (WDQ)", 2), "wdq_low": ("WDQ, 95% low", 2),
+    "wdq_high": ("WDQ, 95% high", 2), "reading": ("Reading", None), "n": ("Replicates", 0),
 }
 
 
 def readable_csv(df: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> str:
     """``df`` with plain-English headers and rounded numbers, as CSV text."""
-    out = pd.DataFrame({label: df[col].round(digits) if digits is not None else df[col]
+    out = pd.DataFrame({label: df[col].round(digits) + 0 if digits is not None else df[col]   # + 0: no "-0.0"
                         for col, (label, digits) in columns.items()})
     return out.to_csv(index=False)
 

@@ -13,9 +13,11 @@ from PIL import Image
 
 from simulation.output import ci95_half_width
 from simulation.params import ParameterError, Params
-from viz.comparison import (BASELINE, MIN_REPLICATES, RUN_COLUMNS, SUMMARY_COLUMNS, YEAR, Setup, about,
-                            budget_strategies, ce_verdict, cost_per_prevented, crime_verdict, money_line,
-                            pounds, readable_csv, run_comparison, scenario_strategies, settings_csv)
+from simulation.pathways import ROUTES, needed_columns
+from viz.comparison import (BASELINE, DISPLACEMENT_COLUMNS, MIN_REPLICATES, ROUTE_COLUMNS, ROUTE_NAMES, RUN_COLUMNS,
+                            SUMMARY_COLUMNS, YEAR, Setup, about, budget_strategies, ce_verdict, cost_per_prevented,
+                            crime_verdict, money_line, pounds, readable_csv, run_comparison, scenario_strategies,
+                            settings_csv)
 from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
 
 SMALL = dict(neighbourhood="Deprived area with low trust", n_residents=400, days=100, precision="Quick look", seed=3)
@@ -88,6 +90,8 @@ def test_the_answer_does_not_depend_on_how_runs_were_scheduled(result) -> None:
     with ThreadPoolExecutor(3) as pool:
         again = run_comparison(result.setup, pool, progress.append, max_in_flight=5)
     pd.testing.assert_frame_equal(again.table, result.table)
+    pd.testing.assert_frame_equal(again.routes, result.routes)
+    pd.testing.assert_frame_equal(again.displacement, result.displacement)
     assert [p.runs_done for p in progress] == sorted(p.runs_done for p in progress)
     assert progress[-1].replicates == int(result.table["replicates"].iloc[0])
 
@@ -123,6 +127,35 @@ def test_summary_intervals_and_money(result) -> None:
     assert row["prevented_high"] - row["prevented"] == pytest.approx(ci95_half_width(mine.std(), len(mine)))
     assert 90_000 <= row["cost_gbp"] <= 100_000         # four organisers for a year, less posts left vacant
     assert table.loc[BASELINE, "cost_gbp"] == 0
+
+
+def test_prevented_crimes_split_into_routes_that_add_up(result) -> None:
+    runs, routes = result.runs, result.routes
+    assert (runs["completed_total"] == runs["completed"]).all()                   # flow totals of the same run
+    assert set(needed_columns()) <= set(runs)
+    assert set(ROUTE_NAMES) == {r.name for r in ROUTES} | {"total"}
+    table = result.table.set_index("strategy")
+    assert routes["strategy"].unique().tolist() == result.table["strategy"].iloc[1:].tolist()  # verdict order
+    for key, part in routes.groupby("strategy"):
+        part = part.set_index("route")
+        assert part.loc["total", "prevented"] == pytest.approx(table.loc[key, "prevented"])    # a year, paired
+        assert part.drop("total")["prevented"].sum() == pytest.approx(part.loc["total", "prevented"])
+        assert part["name"].notna().all() and (part["title"] == table.loc[key, "title"]).all()
+        assert part["prevented"].between(part["prevented_low"], part["prevented_high"]).all()
+    shift = result.displacement.set_index("strategy")
+    for key in shift.index:
+        assert shift.loc[key, "area_change"] == pytest.approx(-table.loc[key, "prevented"])
+        ring = (runs.loc[runs["strategy"] == key, "ring_completed_total"].to_numpy()
+                - runs.loc[runs["strategy"] == BASELINE, "ring_completed_total"].to_numpy())
+        assert shift.loc[key, "ring_change"] == pytest.approx(ring.mean() * YEAR / result.setup.days)
+        if shift.loc[key, "area_change"] != 0:
+            assert shift.loc[key, "wdq"] == pytest.approx(shift.loc[key, "ring_change"] / shift.loc[key, "area_change"])
+
+
+def test_budget_splits_get_routes_too() -> None:
+    split = run_comparison(Setup(budget_strategies(100_000, [0, 100]), **{**SMALL, "days": 90, "n_residents": 200}))
+    assert set(split.routes["strategy"]) == set(split.displacement["strategy"]) == {"split_0", "split_100"}
+    assert split.routes["title"].str.contains("% on organisers").all()
 
 
 def test_verdicts_are_plain_words() -> None:
@@ -168,6 +201,13 @@ def test_downloads_have_readable_headers_rounded_numbers_and_a_settings_sheet(re
     assert settings["Replicate seeds"].split() == [str(s) for s in sorted(set(result.runs["seed"]),
                                                                           key=list(result.runs["seed"]).index)]
     assert "Strategy: Listening-led organising" in settings.index and "Software: mesa" in settings.index
+    for table, columns in ((result.routes, ROUTE_COLUMNS), (result.displacement, DISPLACEMENT_COLUMNS)):
+        text = readable_csv(table, columns)
+        shown = pd.read_csv(io.StringIO(text))
+        assert list(shown.columns) == [label for label, _ in columns.values()] and "-0.0," not in text
+        assert set(shown["Strategy"]) == {"Listening-led organising", "Target hardening"}
+    routes = pd.read_csv(io.StringIO(readable_csv(result.routes, ROUTE_COLUMNS)))
+    assert "Moved to the ring" in set(routes["Route"]) and routes["What it means"].notna().all()
 
 
 def test_figure_shows_intervals_and_bands_and_prints_large(result) -> None:
