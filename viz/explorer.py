@@ -1,7 +1,9 @@
 """Strategy explorer for policy staff: which strategy prevents crime, how surely, and for how much.
 
 Inputs on the left, answers on the right: a plain verdict per strategy, a figure of crimes
-prevented and of outcomes over time with 95% bands, a table and downloads. The comparison runs
+prevented and of outcomes over time with 95% bands, a table, what the shipped robustness result says
+about the strategies compared (:mod:`viz.robustness`), where the prevented crimes went (routes and
+displacement) and downloads. The comparison runs
 in the shared worker pool (:data:`viz.workers.COMPARISONS`) from a background thread owned by the
 browser session, so it survives switching tabs, shows progress and time left, can be cancelled,
 and stops when the tab is closed. Every input is checked on the server before use.
@@ -24,11 +26,14 @@ from simulation.params import ParameterError, Params
 from simulation.scenarios import scenario_names
 from simulation.state import PRICE_YEAR
 from viz import sessions, workers
-from viz.comparison import (BASELINE, BUDGET_GBP, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION, RUN_COLUMNS,
-                            SUMMARY_COLUMNS, Comparison, Progress, Setup, budget_strategies, money_line, pounds,
-                            readable_csv, run_comparison, scenario_strategies, settings_csv, signed)
+from simulation.pathways import ROUTES
+from viz.comparison import (BASELINE, BUDGET_GBP, DISPLACEMENT_COLUMNS, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION,
+                            ROUTE_COLUMNS, RUN_COLUMNS, SPLIT, SUMMARY_COLUMNS, Comparison, Progress, Setup,
+                            budget_strategies, money_line, pounds, readable_csv, run_comparison,
+                            scenario_strategies, settings_csv, signed)
 from viz.controls import HORIZON_DAYS, SEED_MAX, check_whole, control
 from viz.figures import PRINT_DPI, draw_comparison, figure_png, figure_text
+from viz.robustness import robustness_lines
 from viz.widgets import Guarded, LabelledSlider, Prose, ServerBusy
 from viz.workers import CORES, Cancelled
 from viz.workers import ServerBusy as PoolBusy
@@ -317,7 +322,8 @@ def duration(seconds: float) -> str:
 
 @solara.component
 def Results(result: Comparison) -> None:
-    """Verdicts, figure, table, downloads and what each strategy is."""
+    """Verdicts, figure, table, robustness, where the prevented crimes went, downloads and what each strategy
+    is."""
     fig = solara.use_memo(lambda: draw_comparison(result), [result])
     screen = solara.use_memo(lambda: figure_png(fig), [fig])
     solara.Info(result.stopped)
@@ -332,9 +338,19 @@ def Results(result: Comparison) -> None:
                 attributes={"src": "data:image/png;base64," + base64.b64encode(screen).decode(),
                             "alt": figure_text(result)})
     solara.HTML(tag="div", unsafe_innerHTML=table_html(result.table))
+    robustness = solara.use_memo(lambda: robustness_html(result), [result])
+    solara.HTML(tag="h2", unsafe_innerHTML="How sure across plausible settings?", classes=["ss-h2"])
+    solara.HTML(tag="div", classes=["ss-robustness"], unsafe_innerHTML=robustness)
+    solara.HTML(tag="h2", unsafe_innerHTML="Where did the prevented crimes go?", classes=["ss-h2"])
+    solara.HTML(tag="div", unsafe_innerHTML=routes_html(result.routes))
+    solara.HTML(tag="div", unsafe_innerHTML=displacement_html(result.displacement))
     with solara.Row(style={"flex-wrap": "wrap"}):
         solara.FileDownload(lambda: readable_csv(result.table, SUMMARY_COLUMNS), filename="strategy_summary.csv",
                             label="Summary (CSV)")
+        solara.FileDownload(lambda: readable_csv(result.routes, ROUTE_COLUMNS), filename="strategy_routes.csv",
+                            label="Routes (CSV)")
+        solara.FileDownload(lambda: readable_csv(result.displacement, DISPLACEMENT_COLUMNS),
+                            filename="strategy_displacement.csv", label="Displacement (CSV)")
         solara.FileDownload(lambda: readable_csv(result.runs, RUN_COLUMNS), filename="strategy_runs.csv",
                             label="Every run (CSV)")
         solara.FileDownload(lambda: settings_csv(result), filename="strategy_settings.csv", label="Settings (CSV)")
@@ -344,20 +360,23 @@ def Results(result: Comparison) -> None:
     Prose(EXPLANATION)
 
 
+def cell(row: pd.Series, col: str, fmt: Callable[[float], str]) -> str:
+    """``row[col]`` with its 95% range (``<col>_low`` to ``<col>_high``) in small type; "–" if missing."""
+    mean, low, high = row[col], row[f"{col}_low"], row[f"{col}_high"]
+    if not math.isfinite(mean):
+        return "–"
+    if not math.isfinite(low) or not math.isfinite(high) or low == high:
+        return fmt(mean)
+    return f"{fmt(mean)} <small>({fmt(low)} to {fmt(high)})</small>"
+
+
+def crimes(x: float) -> str:
+    """A number of crimes to one decimal, never "-0.0"."""
+    return f"{round(x, 1) + 0:,.1f}"
+
+
 def table_html(table: pd.DataFrame) -> str:
     """The summary as an HTML table: averages with 95% ranges, in plain words."""
-    def cell(row: pd.Series, col: str, fmt: Callable[[float], str]) -> str:
-        mean, low, high = row[col], row[f"{col}_low"], row[f"{col}_high"]
-        if math.isnan(mean):
-            return "–"
-        if not math.isfinite(low) or low == high:
-            return fmt(mean)
-        return f"{fmt(mean)} <small>({fmt(low)} to {fmt(high)})</small>"
-
-    def crimes(x: float) -> str:
-        return f"{x:,.1f}"
-
-
     header = ("<tr><th scope='col'>Strategy</th><th scope='col'>Crimes a year</th>"
               "<th scope='col'>Crimes prevented a year</th><th scope='col'>Collective efficacy gained (0-1)</th>"
               "<th scope='col'>Cost a year</th><th scope='col'>£ per crime prevented</th>"
@@ -374,6 +393,61 @@ def table_html(table: pd.DataFrame) -> str:
                     f"<td>{'–' if base else cell(row, 'avoided_gbp', pounds)}</td></tr>")
     return ("<table class='ss-table'><caption>Averages over paired replicates, with 95% ranges in brackets."
             f"</caption><thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def robustness_html(result: Comparison) -> str:
+    """What the shipped robustness result says about the compared strategies (:mod:`viz.robustness`): where it
+    comes from, then a list of plain statements; one line if there is none or it does not apply."""
+    if any(s.key.startswith(SPLIT) for s in result.setup.strategies):
+        return ("<div>The robustness result is about the shipped strategies; it does not apply to a budget "
+                "split. The ranges above show run-to-run variation for the settings chosen here.</div>")
+    chosen = dict(zip(result.table["strategy"], result.table["title"]))
+    chosen.pop(BASELINE, None)
+    first, *lines = robustness_lines(chosen)
+    if not lines:
+        return f"<div>{html.escape(first)}</div>"
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ("<div>The ranges above show run-to-run variation for the settings chosen here. Across what we do "
+            f"not know about the parameters:</div><ul>{items}</ul>"
+            f"<div class='ss-hint'>{html.escape(first)}</div>")
+
+
+def routes_html(routes: pd.DataFrame) -> str:
+    """Crimes prevented a year by route (rows) and strategy (columns), with 95% ranges and what each route is."""
+    strategies = routes.drop_duplicates("strategy")
+    meaning = {r.name: r.label for r in ROUTES} | {"total": "the routes add up to this"}
+    cells = routes.set_index(["route", "strategy"])
+    header = "".join(f"<th scope='col'>{html.escape(title)}</th>" for title in strategies["title"])
+    rows = []
+    for route, name in routes.drop_duplicates("route")[["route", "name"]].itertuples(index=False):
+        values = "".join(f"<td>{cell(cells.loc[(route, key)], 'prevented', crimes)}</td>"
+                         for key in strategies["strategy"])
+        rows.append(f"<tr><th scope='row' title='{html.escape(meaning[route])}'>{html.escape(name)}</th>"
+                    f"{values}</tr>")
+    return ("<table class='ss-table'><caption>Crimes prevented a year in the area, by what happened to the "
+            "offender who would have committed them, compared with doing nothing on the same seeds (averages, "
+            "95% ranges in brackets; the routes add up to the last row; a negative number means fewer crimes were "
+            "stopped that way than with doing nothing). 'Moved to the ring' means displaced just outside the area. 'Fewer offenders drawn to "
+            "the area': ready offenders whose best opportunity was no longer here (learning from being caught, "
+            f"or looking elsewhere).</caption><thead><tr><th scope='col'>Route</th>{header}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def displacement_html(displacement: pd.DataFrame) -> str:
+    """Change in crime in the area and the ring, and the weighted displacement quotient with its reading."""
+    rows = [f"<tr><th scope='row'>{html.escape(row['title'])}</th>"
+            f"<td>{cell(row, 'area_change', crimes)}</td><td>{cell(row, 'ring_change', crimes)}</td>"
+            f"<td>{cell(row, 'wdq', signed)}</td><td>{html.escape(row['reading'].capitalize())}</td></tr>"
+            for _, row in displacement.iterrows()]
+    return ("<table class='ss-table'><caption>Displacement or diffusion: change in crimes a year in the area "
+            "and in the ring around it, compared with doing nothing on the same seeds (averages, 95% ranges in "
+            "brackets), and the weighted displacement quotient (WDQ; Bowers & Johnson 2003), ring change over "
+            "area change. Where crime in the area clearly fell: above 0, crime fell in the ring too (diffusion "
+            "of benefits); 0 to -1, some crime moved out, but less than was prevented; below -1, more moved out "
+            "than was prevented.</caption><thead><tr><th scope='col'>Strategy</th>"
+            "<th scope='col'>Change in the area</th><th scope='col'>Change in the ring</th>"
+            "<th scope='col'>WDQ</th><th scope='col'>Reading</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 INTRO = """

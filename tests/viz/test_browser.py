@@ -203,6 +203,12 @@ def test_explorer_gives_a_verdict_with_downloads(viz_server: Server, page: Page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Summary (CSV)").click()
     assert download.value.path().read_text().startswith("Strategy,Verdict on crime,Verdict on collective efficacy")
+    expect(page.get_by_role("heading", name="How sure across plausible settings?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where did the prevented crimes go?")).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("^Moved to the ring"))).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Routes (CSV)").click()
+    assert download.value.path().read_text().startswith("Strategy,Route,What it means")
 
 
 def test_controls_are_labelled(viz_server: Server, page: Page) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import ipyvuetify as v
+import pandas as pd
 import pytest
 import solara
 import solara.widgets
 from conftest import texts, wait_until
 
-from viz import explorer, sessions, workers
-from viz.explorer import ExplorerPage
+from viz import explorer, robustness, sessions, workers
+from viz.comparison import budget_strategies, scenario_strategies
+from viz.explorer import ExplorerPage, robustness_html
 from viz.workers import BatchPool
 
 
@@ -66,7 +70,8 @@ def test_inputs_are_labelled_and_checked_on_the_server(kernel) -> None:
     assert "seed='1e3'" in explorer.form_error.value and not explorer.job_state.value.running
 
 
-def test_a_comparison_runs_in_the_pool_and_survives_a_tab_switch(kernel, pool) -> None:
+def test_a_comparison_runs_in_the_pool_and_survives_a_tab_switch(kernel, pool, robustness_dir, monkeypatch) -> None:
+    monkeypatch.setattr(robustness, "SHIPPED", robustness_dir)
     page = solara.reactive("explorer")
     _, rc = solara.render(Tabs(page), handle_error=False)
     small_request(rc)
@@ -81,10 +86,29 @@ def test_a_comparison_runs_in_the_pool_and_survives_a_tab_switch(kernel, pool) -
     assert "Doing nothing (baseline)" in shown and "listening_led" not in shown
     assert any(phrase in shown for phrase in ("Prevents about", "No detectable difference", "more crimes a year"))
     assert "<table" in shown and "£ per crime prevented" in shown
+    assert "Where did the prevented crimes go?" in shown and "Moved to the ring" in shown and "WDQ" in shown
+    assert "Listening-led organising prevents more crime than Doing nothing (baseline)" in shown
+    assert "From 10 plausible parameter settings" in shown and "Target hardening:" not in shown
     labels = {str(w.children) for w in rc.find(v.Btn).widgets}
-    assert sum("CSV" in label or "PNG" in label for label in labels) == 4
+    assert sum("CSV" in label or "PNG" in label for label in labels) == 6
     images = [w for w in rc.find(solara.widgets.HTML).widgets if w.tag == "img"]
     assert images and images[0].attributes["alt"].startswith("Comparison of strategies with doing nothing.")
+
+
+def test_robustness_is_shown_for_the_chosen_strategies_and_not_for_a_budget_split(robustness_dir, tmp_path,
+                                                                                   monkeypatch) -> None:
+    def compared(strategies) -> SimpleNamespace:
+        table = pd.DataFrame({"strategy": ["baseline", *(s.key for s in strategies)],
+                              "title": ["Doing nothing (baseline)", *(s.title for s in strategies)]})
+        return SimpleNamespace(setup=SimpleNamespace(strategies=strategies), table=table)
+    monkeypatch.setattr(robustness, "SHIPPED", robustness_dir)
+    shown = robustness_html(compared(scenario_strategies(["target_hardening", "broadcast"])))
+    assert shown.count("<li>") == 3 and "<li>Not in the robustness result: Broadcast consultation.</li>" in shown
+    assert "Listening-led" not in shown and "From 10 plausible parameter settings" in shown
+    assert "does not apply to a budget split" in robustness_html(compared(budget_strategies(100_000, [0, 50])))
+    monkeypatch.setattr(robustness, "SHIPPED", tmp_path / "absent")
+    shown = robustness_html(compared(scenario_strategies(["listening_led"])))
+    assert "<li>" not in shown and "Robustness across plausible settings is not available" in shown
 
 
 def test_cancel_stops_a_comparison(kernel, pool) -> None:
