@@ -153,7 +153,7 @@ def test_prevented_crimes_split_into_routes_that_add_up(result) -> None:
 
 
 def test_budget_splits_get_routes_too() -> None:
-    split = run_comparison(Setup(budget_strategies(100_000, [0, 100]), **{**SMALL, "days": 90, "n_residents": 200}))
+    split = run_comparison(Setup(budget_strategies(100_000, [0, 100]), **{**SMALL, "days": 90, "n_residents": 100}))
     assert set(split.routes["strategy"]) == set(split.displacement["strategy"]) == {"split_0", "split_100"}
     assert split.routes["title"].str.contains("% on organisers").all()
 
