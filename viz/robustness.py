@@ -49,7 +49,7 @@ class Robustness:
         return (self.manifest.get("titles") or {}).get(name, name.replace("_", " "))
 
 
-def load(directory: Path = SHIPPED) -> Robustness:
+def load(directory: Path) -> Robustness:
     """A finished robustness run's manifest, win shares and value table; ParameterError in one line if it is
     missing, unfinished or unreadable."""
     if not (directory / "manifest.json").is_file():
@@ -99,7 +99,7 @@ def statements(result: Robustness, chosen: dict[str, str]) -> list[str]:
 
 
 def win_line(result: Robustness, strategy: str, versus: str, row: pd.Series) -> str:
-    """"In 70% of plausible settings, A prevents more crime than B (the same in 5%)."."""
+    """One pair in words, e.g. In 70% of plausible settings, A prevents more crime than B (the same in 5%)."""
     tie = f" (the same in {row['p_tie']:.0%})" if row["p_tie"] > 0 else ""
     return (f"In {row['p_better']:.0%} of plausible settings, {result.title(strategy)} prevents more crime than "
             f"{result.title(versus)}{tie}.")
@@ -135,8 +135,12 @@ def source(result: Robustness) -> str:
 def robustness_lines(chosen: dict[str, str], directory: Path | None = None) -> list[str]:
     """Where the statements come from, then the statements about ``chosen``; or one line saying why there are
     none. ``directory`` defaults to :data:`SHIPPED`."""
+    directory = directory or SHIPPED
     try:
-        result = load(directory or SHIPPED)
+        result = load(directory)
+        return [source(result), *statements(result, chosen)]
     except ParameterError as err:
         return [f"Robustness across plausible settings is not available: {err}."]
-    return [source(result), *statements(result, chosen)]
+    except (AttributeError, KeyError, TypeError, ValueError) as err:
+        return [f"Robustness across plausible settings is not available: {shown(directory)}: unexpected contents "
+                f"({type(err).__name__}: {err})."]

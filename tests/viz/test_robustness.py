@@ -70,6 +70,9 @@ def test_a_missing_or_unreadable_result_is_one_clear_line(robustness_dir: Path, 
     (robustness_dir / "manifest.json").write_text(json.dumps({**manifest, "status": "running"}))
     line, = robustness_lines(CHOSEN, robustness_dir)
     assert line.endswith("the robustness run is not complete (status 'running').")
+    (robustness_dir / "manifest.json").write_text(json.dumps({**manifest, "draws": "many", "titles": []}))
+    line, = robustness_lines(CHOSEN, robustness_dir)
+    assert line.startswith("Robustness across plausible settings is not available") and "unexpected contents" in line
     (robustness_dir / "manifest.json").write_text(json.dumps(manifest))
     pd.read_csv(robustness_dir / "value.csv").drop(columns="p_bcr_above_1").to_csv(robustness_dir / "value.csv")
     line, = robustness_lines(CHOSEN, robustness_dir)
