@@ -343,8 +343,8 @@ def make_sampler(workers: int, scheduler: str | None) -> tuple[Any, Callable[[],
         client = connect(scheduler)
         return DaskDistributedSampler(dask_client=client), client.close
     if workers > 1:
-        return MulticoreEvalParallelSampler(n_procs=workers), lambda: None
-    return SingleCoreSampler(), lambda: None
+        return MulticoreEvalParallelSampler(n_procs=workers, check_max_eval=True), lambda: None
+    return SingleCoreSampler(check_max_eval=True), lambda: None
 
 
 @dataclass
@@ -374,6 +374,18 @@ def stop_reason(cal: Calibration, history: Any, seconds_this_session: float) -> 
     if seconds_this_session >= 60 * cal.max_minutes:
         return f"time limit of {cal.max_minutes} minutes"
     return ""
+
+
+def generation_budget(cal: Calibration, done: int, done_this_session: int, seconds_this_session: float) -> float:
+    """Most simulations the next generation may use: what is left of ``max_simulations`` and, once this session
+    has a pace, of ``max_minutes`` at that pace (pyabc otherwise samples a generation until it is full, however
+    long that takes). Local samplers stop there; pyabc's Dask sampler ignores it, so on Dask a generation runs
+    until it is full and the budgets are checked between generations."""
+    left = max(cal.max_simulations - done, cal.population)
+    if done_this_session > 0:
+        pace = done_this_session / max(seconds_this_session, 1e-9)
+        left = min(left, max(pace * (60 * cal.max_minutes - seconds_this_session), cal.population))
+    return float(left)
 
 
 def report_generation(history: Any, cal: Calibration, start: float, on_generation: Callable[[Progress], None]
@@ -417,6 +429,7 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
         np.random.seed(generation_seed(cal.seed, 0))
         abc = make_abc(cal, sampler)
         history = abc.load(url, 1) if resume else abc.new(url, observed_values(cal))
+        done_at_start = int(history.total_nr_simulations) if history.max_t >= 0 else 0
         if on_generation and history.max_t >= 0:
             report_generation(history, cal, start, on_generation)
         while not (reason := stop_reason(cal, history, time.perf_counter() - start)):
@@ -424,9 +437,17 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
                 abc = make_abc(cal, sampler)
                 history = abc.load(url, 1)
             np.random.seed(generation_seed(cal.seed, history.max_t + 1))
-            remaining = timedelta(seconds=max(1.0, 60 * cal.max_minutes - (time.perf_counter() - start)))
+            elapsed = time.perf_counter() - start
+            remaining = timedelta(seconds=max(1.0, 60 * cal.max_minutes - elapsed))
+            last, done = history.max_t, int(history.total_nr_simulations)
+            budget = generation_budget(cal, done, done - done_at_start, elapsed)
             history = abc.run(max_nr_populations=1, minimum_epsilon=cal.min_epsilon,
-                              max_total_nr_simulations=cal.max_simulations, max_walltime=remaining)
+                              max_total_nr_simulations=cal.max_simulations, max_walltime=remaining,
+                              min_acceptance_rate=cal.population / budget)
+            if history.max_t == last:
+                reason = (f"the budget ran out during generation {last + 1} (at most {budget:,.0f} simulations "
+                          "left; its partial sample is not kept)")
+                break
             if on_generation:
                 report_generation(history, cal, start, on_generation)
     finally:

@@ -67,8 +67,11 @@ def calibrate(calibration: Annotated[str, typer.Argument(help="Calibration .toml
             task = progress.add_task("ABC-SMC: first generation running (progress shows after each generation)",
                                      total=cal.max_simulations)
 
+            stops: list[str] = []
+
             def show(p):  # noqa: ANN001, ANN202 - a calibrate.Progress
                 if p.stop:
+                    stops.append(p.stop)
                     progress.update(task, description=f"ABC-SMC done ({p.stop})")
                     return
                 progress.update(task, completed=min(p.simulations, cal.max_simulations),
@@ -76,8 +79,7 @@ def calibrate(calibration: Annotated[str, typer.Argument(help="Calibration .toml
                                             f"threshold {p.epsilon:.3g}, acceptance {p.acceptance:.0%}")
 
             history = run_abc(cal, out, workers, scheduler, resume, on_generation=show)
-            from experiments.calibrate import stop_reason
-            stop = stop_reason(cal, history, time.perf_counter() - started) or "stopped"
+            stop = stops[-1] if stops else "stopped"
             posterior = posterior_table(cal, history)
             ppc_task = progress.add_task("posterior-predictive draws", total=cal.ppc_draws)
             ppc = posterior_predictive(cal, posterior, workers, scheduler,
