@@ -47,6 +47,7 @@ from simulation.output import area_series, manifest, summarise, write_atomic, wr
 from simulation.params import ParameterError, Params, allowed, check_keys, kind, spec
 from simulation.replicates import Run, paired_runs, replicate_seeds, run_all, simulate
 from simulation.scenarios import Scenario
+from simulation.wording import value_sentence, win_sentence
 
 TOP_LEVEL = ("name", "description", "seed", "draws", "replicates", "steps", "strategies", "reference",
              "posterior", "price_year", "uprating", "params", "ranges")
@@ -440,17 +441,13 @@ def analyse(spec_: Robustness, runs: pd.DataFrame, points: pd.DataFrame) -> Robu
 def plain_statements(result: RobustnessResult) -> list[str]:
     """Plain-English lines for policy staff: how often each strategy prevents more crime than each other, and
     each strategy's benefit-cost ratio with its range."""
-    lines = []
+    titles = result.titles
     crimes = result.wins[result.wins["outcome"] == "crimes"]
-    for row in crimes[crimes["strategy"] != result.reference].itertuples(index=False):
-        tie = f" (the same in {row.p_tie:.0%})" if row.p_tie > 0 else ""
-        lines.append(f"In {row.p_better:.0%} of plausible settings, {result.titles[row.strategy]} prevents "
-                     f"more crime than {result.titles[row.versus]}{tie}.")
-    for row in result.value.itertuples(index=False):
-        lines.append(f"{result.titles[row.strategy]}: benefit-cost ratio {row.benefit_cost_ratio_median:.2f} "
-                     f"(90% of plausible settings between {row.benefit_cost_ratio_q05:.2f} and "
-                     f"{row.benefit_cost_ratio_q95:.2f}; above 1 in {row.p_bcr_above_1:.0%}), "
-                     f"{result.price_year} prices.")
+    lines = [win_sentence(titles[row.strategy], titles[row.versus], row.p_better, row.p_tie)
+             for row in crimes[crimes["strategy"] != result.reference].itertuples(index=False)]
+    lines += [value_sentence(titles[row.strategy], titles[result.reference], row.benefit_cost_ratio_median,
+                             row.benefit_cost_ratio_q05, row.benefit_cost_ratio_q95, row.p_bcr_above_1,
+                             result.price_year) for row in result.value.itertuples(index=False)]
     return lines
 
 
@@ -485,24 +482,6 @@ def write_outputs(spec_: Robustness, result: RobustnessResult, out: Path, identi
                         fixed=spec_.fixed, ranges=spec_.ranges, posterior_path=spec_.posterior_path,
                         price_year=spec_.price_year, uprating=uprating(spec_.price_year, spec_.uprating),
                         titles=result.titles, runs=len(result.runs)), out / "manifest.json")
-
-
-def load_result(directory: str | Path) -> RobustnessResult:
-    """A finished robustness run read back from its outputs (for the explorer and reports)."""
-    directory = Path(directory)
-    try:
-        info = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        if info.get("status") != "complete":
-            raise ParameterError(f"{directory}: robustness run not complete (status {info.get('status')!r})")
-        tables = {name: pd.read_csv(directory / f"{name}.csv") for name in ("wins", "value", "sensitivity",
-                                                                              "variance")}
-        runs = pd.read_parquet(directory / "runs.parquet")
-    except (OSError, ValueError) as err:
-        raise ParameterError(f"{directory}: not a finished robustness run ({err})") from None
-    titles = info.get("titles") or {name: name.replace("_", " ") for name in info["strategies"]}
-    return RobustnessResult(runs=runs, **tables, reference=info["reference"], price_year=info["price_year"],
-                            method=info["method"], titles=titles, draws=int(info["draws"]),
-                            replicates=int(info["replicates"]))
 
 
 def print_robustness(result: RobustnessResult, console: Any) -> None:

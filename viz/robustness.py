@@ -4,15 +4,13 @@
 calibration's posterior or from plausible ranges) and writes ``manifest.json``, ``wins.csv`` (how often each
 strategy prevents more crime than each other) and ``value.csv`` (benefit-cost ratios) among its outputs. A
 finished run shipped in :data:`SHIPPED` is read here, and the explorer shows the lines about the strategies
-the user chose, next to its own run-to-run intervals. The wording is that of
-``experiments.robustness.plain_statements`` (a test holds them equal); the page cannot import it, because
-``viz`` sits below ``experiments`` (``tests/test_layering.py``).
+the user chose, next to its own run-to-run intervals, in the wording of the robustness report
+(:mod:`simulation.wording`).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from simulation.params import ParameterError, Params
+from simulation.wording import value_sentence, win_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "viz" / "data" / "robustness"
@@ -100,20 +99,14 @@ def statements(result: Robustness, chosen: dict[str, str]) -> list[str]:
 
 def win_line(result: Robustness, strategy: str, versus: str, row: pd.Series) -> str:
     """One pair in words, e.g. In 70% of plausible settings, A prevents more crime than B (the same in 5%)."""
-    tie = f" (the same in {row['p_tie']:.0%})" if row["p_tie"] > 0 else ""
-    return (f"In {row['p_better']:.0%} of plausible settings, {result.title(strategy)} prevents more crime than "
-            f"{result.title(versus)}{tie}.")
+    return win_sentence(result.title(strategy), result.title(versus), row["p_better"], row["p_tie"])
 
 
 def value_line(result: Robustness, strategy: str, row: pd.Series) -> str:
     """A strategy's benefit-cost ratio against the reference, its 90% range and how often it is above 1."""
-    prices = result.manifest["price_year"]
-    if not math.isfinite(row["benefit_cost_ratio_median"]):
-        return (f"{result.title(strategy)}: benefit-cost ratio not defined (it spends nothing more than "
-                f"{result.title(result.reference)}), {prices} prices.")
-    return (f"{result.title(strategy)}: benefit-cost ratio {row['benefit_cost_ratio_median']:.2f} (90% of "
-            f"plausible settings between {row['benefit_cost_ratio_q05']:.2f} and "
-            f"{row['benefit_cost_ratio_q95']:.2f}; above 1 in {row['p_bcr_above_1']:.0%}), {prices} prices.")
+    return value_sentence(result.title(strategy), result.title(result.reference), row["benefit_cost_ratio_median"],
+                          row["benefit_cost_ratio_q05"], row["benefit_cost_ratio_q95"], row["p_bcr_above_1"],
+                          result.manifest["price_year"])
 
 
 def source(result: Robustness) -> str:
