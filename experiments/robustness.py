@@ -10,12 +10,12 @@ where plausible parameter sets come from::
     steps = 365
     strategies = ["baseline", "listening_led", "target_hardening"]
     reference = "baseline"     # what crimes prevented and spending are counted against
-    posterior = "../../results/calibration/posterior.parquet"   # optional; relative to this file
+    posterior = "posterior.parquet"   # optional; relative to this file
     price_year = "2023/24"     # for £ of crime avoided (simulation/money.py); uprating = 1.3 to state your own
     [params]                   # fixed for every run
     n_residents = 2000
     [ranges]                   # uniform plausible ranges of parameters not in the posterior
-    youth_gain = [0.0, 0.1]
+    youth_effect = [0.0, 0.3]
 
 Every strategy runs on the same seeds for a parameter set (paired; the one
 replicate runner, :mod:`simulation.replicates`); different parameter sets get
