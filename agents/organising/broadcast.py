@@ -62,12 +62,8 @@ class Broadcast(Strategy):
         r, pop = m.residents, m.population
         rng = self.rng()
         agenda = issue_index(p.broadcast_issue)
-        contacts = rng.poisson(p.broadcast_contacts_per_day * effort)
-        contacted = pop.random_in(np.repeat(np.arange(pop.n_nbhd), contacts), rng)
-        self.count_contacts(contacted)
-        gaining = contacted[self.fresh(contacted, self.leaflets)]
-        np.add.at(m.requests.trust, gaining, p.broadcast_trust_gain)
-        np.add.at(m.requests.efficacy, gaining, p.broadcast_efficacy_gain)
+        contacted = self.contact_at_random(p.broadcast_contacts_per_day, effort, self.leaflets, p.broadcast_trust_gain,
+                                           p.broadcast_efficacy_gain, rng)
         attend = p.p_attend_meeting * np.where(r.has_concern(agenda, contacted), 1.0, p.mismatch_factor)
         r.meeting_invite[contacted[rng.random(len(contacted)) < attend]] = True
         if m.today % p.meeting_interval_days != 0:

@@ -101,6 +101,20 @@ class Strategy(Component):
         np.add.at(received, who, 1)
         return nth < self.p.contact_saturation
 
+    def contact_at_random(self, per_day: float, effort: np.ndarray, received: np.ndarray, trust_gain: float,
+                          efficacy_gain: float, rng: np.random.Generator) -> np.ndarray:
+        """Poisson(``per_day`` x effort) contacts with random households of each neighbourhood, counted; the
+        still-fresh ones (:meth:`fresh`, against ``received``) request the trust and efficacy gains. Returns who
+        was contacted (one entry per contact)."""
+        m = self.model
+        contacts = rng.poisson(per_day * effort)
+        who = m.population.random_in(np.repeat(np.arange(m.population.n_nbhd), contacts), rng)
+        self.count_contacts(who)
+        gaining = who[self.fresh(who, received)]
+        np.add.at(m.requests.trust, gaining, trust_gain)
+        np.add.at(m.requests.efficacy, gaining, efficacy_gain)
+        return who
+
     def count_contacts(self, who: np.ndarray) -> None:
         """Tally contacts per neighbourhood, shared equally by the organisers in post there."""
         m = self.model

@@ -60,15 +60,10 @@ class NeighbourhoodWatch(Strategy):
 
     def work(self, effort: np.ndarray) -> None:
         """Today's visits and joins (funded days only)."""
-        p, m = self.p, self.model
-        pop, r = m.population, m.residents
+        p, r = self.p, self.model.residents
         rng = self.rng()
-        visits = rng.poisson(p.watch_contacts_per_day * effort)
-        visited = pop.random_in(np.repeat(np.arange(pop.n_nbhd), visits), rng)
-        self.count_contacts(visited)
-        gaining = visited[self.fresh(visited, self.visits)]
-        np.add.at(m.requests.trust, gaining, p.watch_trust_gain)
-        np.add.at(m.requests.efficacy, gaining, p.watch_efficacy_gain)
+        visited = self.contact_at_random(p.watch_contacts_per_day, effort, self.visits, p.watch_trust_gain,
+                                         p.watch_efficacy_gain, rng)
         concerned = r.has_concern(CRIME_ISSUES[:, None], visited).any(axis=0)
         joins = rng.random(len(visited)) < p.p_watch_join * np.where(concerned, 1.0, p.mismatch_factor)
         self.members[visited[joins]] = True
