@@ -51,7 +51,7 @@ import pandas as pd
 from experiments.spec import _expect, _integer
 from experiments.targets import SETTINGS, TARGETS, Setting, evaluate, target
 from simulation.output import manifest, write_json, write_parquet
-from simulation.params import FIELDS, ParameterError, Params, allowed, check_keys, kind, spec
+from simulation.params import ParameterError, Params, allowed, check_keys, kind, spec
 
 TOP_LEVEL = ("name", "description", "seed", "abc", "params", "settings", "priors", "targets")
 ABC_KEYS = {"population": (10, 100_000, 60), "generations": (1, 1000, 8), "max_simulations": (10, 10**9, 2000),
@@ -189,6 +189,8 @@ def calibration_from_mapping(data: Mapping[str, Any], source: str = "calibration
         observed=observed, scales=scales, settings=settings, fixed=fixed, min_epsilon=float(min_epsilon),
         sha256=sha256, **numbers)
     for name in {TARGETS[t].setting for t in roles}:
+        if problem := settings[name].problem(settings[name].params_for({}, fixed)):
+            raise ParameterError(f"{source}: [settings.{name}] {problem}")
         for prior in priors:
             for x in (prior.lo, prior.hi):
                 try:
@@ -359,8 +361,12 @@ class Progress:
     stop: str = ""
 
 
-def stop_reason(cal: Calibration, history: Any, seconds_this_session: float) -> str:
-    """Why the calibration is finished ('' if it is not)."""
+def stop_reason(cal: Calibration, history: Any, seconds_this_session: float, discarded: int = 0) -> str:
+    """Why the calibration is finished ('' if it is not); ``discarded`` simulations of generations cut short
+    count against ``max_simulations``."""
+    spent = (int(history.total_nr_simulations) if history is not None and history.max_t >= 0 else 0) + discarded
+    if spent >= cal.max_simulations:
+        return f"{spent} simulations >= max_simulations {cal.max_simulations}"
     if history is None or history.max_t < 0:
         return ""
     pops = history.get_all_populations()
@@ -369,23 +375,29 @@ def stop_reason(cal: Calibration, history: Any, seconds_this_session: float) -> 
         return f"{cal.generations} generations"
     if float(pops["epsilon"].iloc[-1]) <= cal.min_epsilon:
         return f"distance threshold {float(pops['epsilon'].iloc[-1]):.3g} <= min_epsilon {cal.min_epsilon:g}"
-    if history.total_nr_simulations >= cal.max_simulations:
-        return f"{history.total_nr_simulations} simulations >= max_simulations {cal.max_simulations}"
     if seconds_this_session >= 60 * cal.max_minutes:
         return f"time limit of {cal.max_minutes} minutes"
     return ""
 
 
-def generation_budget(cal: Calibration, done: int, done_this_session: int, seconds_this_session: float) -> float:
-    """Most simulations the next generation may use: what is left of ``max_simulations`` and, once this session
-    has a pace, of ``max_minutes`` at that pace (pyabc otherwise samples a generation until it is full, however
-    long that takes). Local samplers stop there; pyabc's Dask sampler ignores it, so on Dask a generation runs
-    until it is full and the budgets are checked between generations."""
-    left = max(cal.max_simulations - done, cal.population)
-    if done_this_session > 0:
-        pace = done_this_session / max(seconds_this_session, 1e-9)
-        left = min(left, max(pace * (60 * cal.max_minutes - seconds_this_session), cal.population))
+def generation_budget(cal: Calibration, spent: int, seconds_left: float, pace: float | None) -> float:
+    """Most simulations the next generation may use: what is left of ``max_simulations`` after ``spent`` and,
+    given a ``pace`` (simulations a second, from the generations stored so far), of the session's time, but at
+    least one population. pyabc otherwise samples a generation until it is full, however long that takes.
+    Local samplers stop there; pyabc's Dask sampler ignores it, so on Dask a generation runs until it is full
+    and the budgets are checked between generations."""
+    left = max(cal.max_simulations - spent, cal.population)
+    if pace:
+        left = min(left, max(pace * seconds_left, cal.population))
     return float(left)
+
+
+def stored_pace(history: Any) -> float | None:
+    """Simulations a second over the stored generations (pyabc records each one's samples and wall time)."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    seconds = float(pops["wall_time"].sum()) if len(pops) else 0.0
+    return float(pops["samples"].sum()) / seconds if seconds > 0 else None
 
 
 def report_generation(history: Any, cal: Calibration, start: float, on_generation: Callable[[Progress], None]
@@ -418,33 +430,38 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
         if prior_sha and cal.sha256 and prior_sha != cal.sha256:
             raise ParameterError(f"--resume: {out} was made from a different calibration file (sha256 "
                                  f"{prior_sha[:12]}..., this one {cal.sha256[:12]}...); use another --out")
+    discarded = _discarded(state_path) if resume else 0
     sampler, close = make_sampler(workers, scheduler)
     quiet_pyabc()
     url = f"sqlite:///{db.resolve()}"
-    write_json(manifest(calibration=cal.name, calibration_sha256=cal.sha256, seed=cal.seed, status="running",
-                        backend=scheduler or f"{workers} local process(es)", versions_extra=_pyabc_version()),
-               state_path)
+
+    def mark_running() -> None:
+        write_json(manifest(calibration=cal.name, calibration_sha256=cal.sha256, seed=cal.seed, status="running",
+                            discarded_simulations=discarded, backend=scheduler or f"{workers} local process(es)",
+                            versions_extra=_pyabc_version()), state_path)
+    mark_running()
     start = time.perf_counter()
     try:
         np.random.seed(generation_seed(cal.seed, 0))
         abc = make_abc(cal, sampler)
         history = abc.load(url, 1) if resume else abc.new(url, observed_values(cal))
-        done_at_start = int(history.total_nr_simulations) if history.max_t >= 0 else 0
         if on_generation and history.max_t >= 0:
             report_generation(history, cal, start, on_generation)
-        while not (reason := stop_reason(cal, history, time.perf_counter() - start)):
+        while not (reason := stop_reason(cal, history, time.perf_counter() - start, discarded)):
             if history.max_t >= 0:  # a fresh object per generation: pyabc's own resume path (see docs)
                 abc = make_abc(cal, sampler)
                 history = abc.load(url, 1)
             np.random.seed(generation_seed(cal.seed, history.max_t + 1))
-            elapsed = time.perf_counter() - start
-            remaining = timedelta(seconds=max(1.0, 60 * cal.max_minutes - elapsed))
-            last, done = history.max_t, int(history.total_nr_simulations)
-            budget = generation_budget(cal, done, done - done_at_start, elapsed)
+            seconds_left = max(1.0, 60 * cal.max_minutes - (time.perf_counter() - start))
+            last = history.max_t
+            spent = (int(history.total_nr_simulations) if last >= 0 else 0) + discarded
+            budget = generation_budget(cal, spent, seconds_left, stored_pace(history) if last >= 0 else None)
             history = abc.run(max_nr_populations=1, minimum_epsilon=cal.min_epsilon,
-                              max_total_nr_simulations=cal.max_simulations, max_walltime=remaining,
-                              min_acceptance_rate=cal.population / budget)
+                              max_total_nr_simulations=cal.max_simulations,
+                              max_walltime=timedelta(seconds=seconds_left), min_acceptance_rate=cal.population / budget)
             if history.max_t == last:
+                discarded += int(getattr(sampler, "nr_evaluations_", 0) or budget)
+                mark_running()
                 reason = (f"the budget ran out during generation {last + 1} (at most {budget:,.0f} simulations "
                           "left; its partial sample is not kept)")
                 break
@@ -452,10 +469,23 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
                 report_generation(history, cal, start, on_generation)
     finally:
         close()
+    if history.max_t < 0:
+        raise ParameterError(f"no generation finished within max_simulations={cal.max_simulations} and "
+                             f"max_minutes={cal.max_minutes:g} ({reason}); raise them or lower population="
+                             f"{cal.population}")
     if on_generation:
-        on_generation(Progress(history.max_t, math.nan, math.nan, int(history.total_nr_simulations),
+        on_generation(Progress(history.max_t, math.nan, math.nan, int(history.total_nr_simulations) + discarded,
                                time.perf_counter() - start, reason))
     return history
+
+
+def _discarded(state_path: Path) -> int:
+    """Simulations of generations cut short in earlier sessions (kept in the manifest; pyabc stores none)."""
+    import json
+    try:
+        return int(json.loads(state_path.read_text()).get("discarded_simulations", 0))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 0
 
 
 def quiet_pyabc() -> None:

@@ -33,6 +33,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def robustness_from_mapping(data: dict[str, Any], source: str = "robustness", ba
         resolved = Path(post_path)
         if posterior is None and base_dir is not None and not resolved.is_absolute():
             resolved = base_dir / resolved
-        table, shown = load_posterior(resolved), str(resolved)
+        table, shown = load_posterior(resolved), os.path.relpath(resolved)   # no machine's absolute path
         both = sorted(set(ranges) & set(table.columns))
         if both:
             raise ParameterError(f"{source}: [ranges] {both[0]}: also in the posterior; remove it from [ranges]")

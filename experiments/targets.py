@@ -28,11 +28,11 @@ import pandas as pd
 from experiments.survey_export import belonging_answers, survey_rng
 from experiments.validate import (BELONGING_BAND, BURGLARY_FAILED_BAND, BURGLARY_HOME_BAND, CE_CRIME_BAND,
                                   CE_TREND_BAND, COHESION_CONTROL_BAND, CONCENTRATION_BAND, FOLLOW_UP_DAYS,
-                                  HARDENING_GBP_PER_HOUSEHOLD, ICC_BAND, MOBILISATION_BAND, PERSISTENCE_BAND,
-                                  RELIABILITY_BAND, VALIDATION_AREA, WDQ_FLOOR, Check, belonging, burglary_failed,
-                                  burglary_someone_home, ce_crime_association, crime_concentration, displacement,
-                                  distance_decay, ecometric_checks, in_band, mobilisation, mobilised,
-                                  neighbourhood_table, persistence_checks, wave_ecometrics)
+                                  ICC_BAND, MOBILISATION_BAND, PERSISTENCE_BAND, RELIABILITY_BAND, VALIDATION_AREA,
+                                  WDQ_FLOOR, Check, area_and_ring, belonging, burglary_failed, burglary_someone_home,
+                                  ce_crime_association, crime_concentration, displacement, distance_decay,
+                                  ecometric_checks, hardened, in_band, mobilisation, mobilised, neighbourhood_table,
+                                  persistence_checks, wave_ecometrics)
 from simulation.output import area_series
 from simulation.model import CommunityModel
 from simulation.params import ParameterError, Params
@@ -52,20 +52,24 @@ class Setting:
     doc: str = ""
     arm: Callable[[Params], Params] | None = None
     """A second arm run on the same seeds (e.g. the area hardened), for paired targets such as displacement."""
+    after_funding: bool = False
+    """Its targets look at the days after the funded period, so it must run past ``organising_end_day``."""
 
     def params_for(self, point: Mapping[str, Any], fixed: Mapping[str, Any]) -> Params:
         """The scenario with this setting's area, then ``fixed`` values, then a parameter ``point``."""
         return Params.from_mapping({**self.params, **fixed, **point}, base=load_scenario(self.scenario).params)
 
+    def problem(self, params: Params) -> str:
+        """Why this setting cannot compute its targets with ``params`` ('' if it can)."""
+        if self.after_funding and self.steps <= params.organising_end_day:
+            return (f"steps={self.steps}: expected more than organising_end_day={params.organising_end_day} (its "
+                    "targets look at the years after the funding)")
+        return ""
+
     def record(self) -> dict[str, Any]:
         """As plain data for a manifest (the second arm by its function's name)."""
         return {**{f.name: getattr(self, f.name) for f in fields(self) if f.name != "arm"},
                 "arm": self.arm.__name__ if self.arm else None}
-
-
-def hardened(params: Params) -> Params:
-    """The area with validate's hardening budget per household (the displacement check's second arm)."""
-    return params.replace(hardening_budget_gbp=HARDENING_GBP_PER_HOUSEHOLD * params.n_residents)
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -76,7 +80,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "the baseline area and, on the same seeds, the area hardened as in `saferstreets validate`",
             arm=hardened),
     Setting("listening_followed", "listening_led", 365 + FOLLOW_UP_DAYS, {}, 3,
-            "the listening_led scenario for its funded year and two years after"),
+            "the listening_led scenario for its funded year and two years after", after_funding=True),
 )}
 """Shipped settings; a calibration file can shrink one (``[settings.NAME]``) to fit its time budget."""
 
@@ -183,10 +187,9 @@ def _ecometric(index: int) -> Callable[[Runs], Check]:
 
 
 def _displacement(runs: Runs) -> Check:
-    totals = {key: [float(m.results()[column].sum()) for m in models]
-              for key, models, column in (("area", runs.models, "completed"), ("ring", runs.models, "ring_completed"),
-                                          ("area_arm", runs.arm, "completed"), ("ring_arm", runs.arm, "ring_completed"))}
-    return displacement(totals["area"], totals["area_arm"], totals["ring"], totals["ring_arm"])
+    area, ring = zip(*map(area_and_ring, runs.models))
+    area_arm, ring_arm = zip(*map(area_and_ring, runs.arm))
+    return displacement(area, area_arm, ring, ring_arm)
 
 
 def _persistence(index: int) -> Callable[[Runs], Check]:

@@ -333,6 +333,17 @@ def persistence_checks(areas: list[pd.DataFrame], end_day: int, follow_up_days: 
                   f"<= {CE_TREND_BAND[1]:g} a year", in_band(trend, CE_TREND_BAND), source, detail)]
 
 
+def hardened(params: Params) -> Params:
+    """The area hardened at :data:`HARDENING_GBP_PER_HOUSEHOLD` a year (the displacement check's second arm)."""
+    return params.replace(hardening_budget_gbp=HARDENING_GBP_PER_HOUSEHOLD * params.n_residents)
+
+
+def area_and_ring(model: CommunityModel) -> tuple[float, float]:
+    """Completed crimes over the run in the study area and in the ring around it."""
+    df = model.results()
+    return float(df["completed"].sum()), float(df["ring_completed"].sum())
+
+
 def mobilised(model: CommunityModel) -> tuple[np.ndarray, np.ndarray]:
     """(listened, became_active): residents listened to one-to-one, and those of them active since."""
     r = model.residents
@@ -347,7 +358,7 @@ def validate(steps: int = 3 * 365, seed: int = 0, replicates: int = 3,
     patterns."""
     overrides = overrides or {}
     baseline = Params.from_mapping({**VALIDATION_AREA, **overrides})
-    hardening = baseline.replace(hardening_budget_gbp=HARDENING_GBP_PER_HOUSEHOLD * baseline.n_residents)
+    hardening = hardened(baseline)
     listening = load_scenario("listening_led").params.replace(**overrides)
     results, crimes, answers, surveyed = [], [], [], []
     listened, active, areas = [], [], []
@@ -360,12 +371,12 @@ def validate(steps: int = 3 * 365, seed: int = 0, replicates: int = 3,
         answers.append(belonging_answers(model, np.arange(model.params.n_residents), survey_rng(model)))
         surveyed.append(model)
         n_segments = model.place.n_segments
-        hardened = CommunityModel(hardening, rng=rep_seed)
-        hardened.run_for(steps)
-        for suffix, run in (("", model), ("_hardened", hardened)):
-            df = run.results()
-            totals["area" + suffix].append(float(df["completed"].sum()))
-            totals["ring" + suffix].append(float(df["ring_completed"].sum()))
+        hardened_model = CommunityModel(hardening, rng=rep_seed)
+        hardened_model.run_for(steps)
+        for suffix, run in (("", model), ("_hardened", hardened_model)):
+            area, ring = area_and_ring(run)
+            totals["area" + suffix].append(area)
+            totals["ring" + suffix].append(ring)
         organised = CommunityModel(listening, rng=rep_seed)
         organised.run_for(listening.organising_end_day)
         who, became = mobilised(organised)

@@ -42,6 +42,9 @@ def tiny(**changes) -> dict:  # noqa: ANN003
     ({"settings": {"city": {}}}, "unknown setting; known settings: baseline_area"),
     ({"abc": {"population": 3}}, "population=3: expected a whole number in [10, 100000]"),
     ({"abc": {"min_epsilon": -1}}, "min_epsilon=-1: expected a number >= 0"),
+    ({"settings": {"listening_followed": {"steps": 200}}, "targets": {"belonging": "calibration",
+                                                                      "persistence_active": "validation"}},
+     "[settings.listening_followed] steps=200: expected more than organising_end_day=365"),
 ])
 def test_bad_input_is_one_line_naming_the_field(changes: dict, expected: str) -> None:
     with pytest.raises(ParameterError) as err:
@@ -80,20 +83,29 @@ def test_resumed_calibration_continues_where_it_stopped_and_matches_an_uninterru
         run_abc(straight, tmp_path / "c", resume=True)
 
 
-def test_a_generation_never_runs_past_the_simulation_or_time_budget() -> None:
+def test_a_generation_gets_what_is_left_of_the_simulation_and_time_budgets() -> None:
     cal = calibration_from_mapping(tiny(abc={"population": 10, "max_simulations": 500, "max_minutes": 10}))
-    assert generation_budget(cal, done=0, done_this_session=0, seconds_this_session=0) == 500
-    assert generation_budget(cal, done=495, done_this_session=0, seconds_this_session=0) == 10   # one population
-    assert generation_budget(cal, done=100, done_this_session=100, seconds_this_session=300) == pytest.approx(100)
+    assert generation_budget(cal, spent=0, seconds_left=600, pace=None) == 500
+    assert generation_budget(cal, spent=495, seconds_left=600, pace=None) == 10     # at least one population
+    assert generation_budget(cal, spent=100, seconds_left=300, pace=1 / 3) == pytest.approx(100)
 
 
-def test_a_generation_cut_short_by_the_budget_stops_the_run_and_keeps_the_finished_ones(tmp_path: Path) -> None:
+def test_a_generation_cut_short_by_the_budget_stops_the_run_and_counts_against_it(tmp_path: Path) -> None:
     cal = calibration_from_mapping(tiny(abc={"population": 10, "generations": 5, "max_simulations": 45,
                                             "min_epsilon": 0.0}, priors={"cohesion_mean": [0.3, 0.95]}))
     stops = []
     history = run_abc(cal, tmp_path, on_generation=lambda p: stops.append(p.stop))
     assert history.max_t >= 0 and history.total_nr_simulations <= 45   # the cut-short generation is not kept
     assert "budget ran out during generation" in stops[-1]
+    again = []
+    resumed = run_abc(cal, tmp_path, resume=True, on_generation=lambda p: again.append(p.stop))
+    assert resumed.max_t == history.max_t and again[-1].endswith(">= max_simulations 45")   # no retry loop
+
+
+def test_a_budget_too_small_for_one_generation_is_one_clear_line(tmp_path: Path) -> None:
+    cal = calibration_from_mapping(tiny(abc={"population": 10, "max_simulations": 12}))
+    with pytest.raises(ParameterError, match="no generation finished within max_simulations=12"):
+        run_abc(cal, tmp_path)
 
 
 def test_calibration_runs_unchanged_on_a_dask_cluster(tmp_path: Path) -> None:

@@ -145,3 +145,11 @@ def test_given_data_indices_find_the_parameters_that_matter() -> None:
     found = given_data_indices(x, y)
     assert found["S1"][0] == pytest.approx(0.57, abs=0.1) and found["S1"][1] == pytest.approx(0.40, abs=0.1)
     assert found["S1"][2] < 0.05 and found["spearman"][0] > 0.6
+
+
+def test_sentences_never_print_nan() -> None:
+    from simulation.wording import value_sentence, win_sentence
+
+    assert "nan" not in win_sentence("A", "B", float("nan"), 0.0)
+    assert "nan" not in value_sentence("A", "B", 0.5, float("nan"), float("nan"), float("nan"), "2023/24")
+    assert "not defined" in value_sentence("A", "B", float("nan"), float("nan"), float("nan"), float("nan"), "2023/24")

@@ -30,10 +30,10 @@ import pandas as pd
 from simulation.metrics import METRICS
 from simulation.output import area_series, ci95_half_width, git_commit, summarise, t95, versions
 from simulation.params import ParameterError, Params
-from simulation.pathways import ROUTES, needed_columns, route_table, wdq_table
+from simulation.pathways import needed_columns, route_table, wdq_table
 from simulation.replicates import Run, replicate_seeds, run_all, simulate
 from simulation.scenarios import load_scenario, scenario_names
-from simulation.state import PRICE_YEAR
+from simulation.money import DEFAULT_PRICE_YEAR as PRICE_YEAR, uprating
 from viz.controls import CHOICE_LABELS, HORIZON_DAYS, SEED_MAX, check_whole, control
 
 BASELINE = "baseline"
@@ -185,13 +185,14 @@ class Setup:
 
 
 def run_outcome(run: Run) -> dict[str, Any]:
-    """One run's whole-area daily crimes completed and collective efficacy, its spending and cost of crime,
-    and its totals of the crime flows the pathways need (:func:`simulation.pathways.needed_columns`; runs in
+    """One run's whole-area daily crimes completed and collective efficacy, its spending, its cost of crime
+    (Heeks et al. 2018 unit costs uprated to :data:`PRICE_YEAR`, as in ``compare`` and ``robustness``), and its totals of the crime flows the pathways need (:func:`simulation.pathways.needed_columns`; runs in
     a worker)."""
     area = area_series(simulate(run))
     totals = summarise(area).iloc[0]
     return {"completed": area["completed"].to_numpy(), "ce": area["collective_efficacy"].to_numpy(),
-            "cost_gbp": float(totals["cost_gbp_total"]), "crime_cost_gbp": float(totals["crime_cost_gbp_total"]),
+            "cost_gbp": float(totals["cost_gbp_total"]),
+            "crime_cost_gbp": float(totals["crime_cost_gbp_total"]) * uprating(PRICE_YEAR),
             "flows": {name: float(totals[name]) for name in needed_columns()}}
 
 

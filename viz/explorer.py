@@ -24,11 +24,10 @@ import solara
 
 from simulation.params import ParameterError, Params
 from simulation.scenarios import scenario_names
-from simulation.state import PRICE_YEAR
 from viz import sessions, workers
 from simulation.pathways import ROUTES
 from viz.comparison import (BASELINE, BUDGET_GBP, DISPLACEMENT_COLUMNS, NEIGHBOURHOODS, ORGANISER_SHARES, PRECISION,
-                            ROUTE_COLUMNS, RUN_COLUMNS, SPLIT, SUMMARY_COLUMNS, Comparison, Progress, Setup,
+                            PRICE_YEAR, ROUTE_COLUMNS, RUN_COLUMNS, SPLIT, SUMMARY_COLUMNS, Comparison, Progress, Setup,
                             budget_strategies, money_line, pounds, readable_csv, run_comparison,
                             scenario_strategies, settings_csv, signed)
 from viz.controls import HORIZON_DAYS, SEED_MAX, check_whole, control
@@ -466,8 +465,9 @@ its true value in the model (0-1): residents' mean trust in their neighbours and
 the common good, not a survey estimate (a survey of a few dozen residents per neighbourhood would measure it
 with error); the gain is the strategy's change minus doing nothing's. **£ per crime prevented** divides the yearly cost by the crimes
 prevented and is only given when prevention is detectable. The **cost of crime avoided** values each crime
-prevented at the Home Office's economic and social cost of its type (Heeks et al. 2018, 2015/16 prices:
-domestic burglary £5,930, robbery £11,320, ...), paired by seed like crimes prevented.
+prevented at the Home Office's economic and social cost of its type (Heeks et al. 2018 in 2015/16 prices:
+domestic burglary £5,930, robbery £11,320, ...; shown uprated to 2023/24 prices, an assumed GDP deflator),
+paired by seed like crimes prevented.
 """
 
 CSS = """

@@ -179,7 +179,7 @@ def test_verdicts_are_plain_words() -> None:
     assert np.isnan(cost_per_prevented({**row, "prevented_low": -1})["gbp_per_prevented"])
     line = money_line(pd.Series({"strategy": "x", **row, **money}))
     assert line == ("Costs £100,000 a year: about £16,000 per crime prevented (range £9,100 to £77,000). "
-                    "No detectable saving in the cost of crime (range -£1,200 to £49,000 a year; 2015/16 prices).")
+                    "No detectable saving in the cost of crime (range -£1,200 to £49,000 a year; 2023/24 prices).")
     line = money_line(pd.Series({"strategy": "x", **row, **money, "avoided_gbp_low": 300.0}))
     assert "It avoids about £24,000 of crime costs a year (range £300 to £49,000" in line
     assert [about(x) for x in (6.14, 12.3, 1234, 0.456, 0.0029, 0)] == ["6.1", "12", "1,200", "0.5", "0", "0"]
