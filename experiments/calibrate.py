@@ -35,6 +35,7 @@ continues from the last finished generation.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
 import time
@@ -425,7 +426,6 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
     if resume and not db.exists():
         raise ParameterError(f"--resume: {out} holds no calibration (no abc.db) to continue; run without --resume")
     if resume and state_path.exists():
-        import json
         prior_sha = json.loads(state_path.read_text()).get("calibration_sha256")
         if prior_sha and cal.sha256 and prior_sha != cal.sha256:
             raise ParameterError(f"--resume: {out} was made from a different calibration file (sha256 "
@@ -481,7 +481,6 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
 
 def _discarded(state_path: Path) -> int:
     """Simulations of generations cut short in earlier sessions (kept in the manifest; pyabc stores none)."""
-    import json
     try:
         return int(json.loads(state_path.read_text()).get("discarded_simulations", 0))
     except (OSError, ValueError, AttributeError, TypeError):
