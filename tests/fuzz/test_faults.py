@@ -80,13 +80,19 @@ def saved(out: Path) -> int:
     return len(list((out / "runs").glob("*.parquet")))
 
 
+def default_ctrl_c() -> None:
+    """Ctrl-C as at a terminal, even when the tests run as a background job (which starts with SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def sweep_process(experiment_file: Path, out: Path, *extra: str) -> Iterator[subprocess.Popen]:
     """``saferstreets sweep`` in its own process group; the group is killed at the end if anything is left."""
     command = [sys.executable, "-c", "from experiments.cli import app; app()", "sweep", str(experiment_file),
                "--out", str(out), "--workers", "2", *extra]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, env={**os.environ, "COLUMNS": "200"})
+                            start_new_session=True, env={**os.environ, "COLUMNS": "200"},
+                            preexec_fn=default_ctrl_c)
     try:
         yield proc
     finally:
