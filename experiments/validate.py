@@ -297,9 +297,13 @@ def wave_ecometrics(models: list[CommunityModel]) -> pd.DataFrame:
 
 
 def ecometric_checks(table: pd.DataFrame) -> list[Check]:
-    """The three ecometric calibration targets, averaged over waves and replicates."""
-    waves = f"{len(table)} waves of {table['respondents'].mean():.0f} respondents in " \
-            f"{table['neighbourhoods'].mean():.0f} neighbourhoods"
+    """The three ecometric calibration targets, averaged over waves and replicates (failing, with no value, when
+    the runs fielded no survey wave)."""
+    if table.empty:
+        table = pd.DataFrame({c: [math.nan] for c in ("icc", "correlation", "reliability", "respondents",
+                                                      "neighbourhoods")}).iloc[:0]
+    waves = (f"{len(table)} waves of {table['respondents'].mean():.0f} respondents in "
+             f"{table['neighbourhoods'].mean():.0f} neighbourhoods") if len(table) else "no survey wave in the runs"
     out = []
     for column, pattern, band, what in (
             ("icc", "ecometrics: neighbourhood ICC of the collective efficacy scale", ICC_BAND,

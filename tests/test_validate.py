@@ -185,3 +185,11 @@ def test_displacement_check_passes_diffusion_and_partial_displacement_but_not_mo
     assert not displacement(area, area - 20, ring, ring + 30).passed          # displacement beyond the benefit
     assert not displacement(area, area + 5, ring, ring - 5).passed            # no benefit in the area
     assert diffusion.kind == INDEPENDENT
+
+
+def test_ecometric_checks_fail_without_a_survey_wave() -> None:
+    from experiments.validate import ecometric_checks
+
+    checks = ecometric_checks(pd.DataFrame())
+    assert len(checks) == 3 and not any(c.passed for c in checks)
+    assert all("no survey wave" in c.detail for c in checks)
