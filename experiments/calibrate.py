@@ -362,16 +362,25 @@ class Progress:
     stop: str = ""
 
 
+def generations(history: Any) -> pd.DataFrame:
+    """pyabc's stored generations (its first sample from the prior, t = -1, left out)."""
+    pops = history.get_all_populations()
+    return pops[pops["t"] >= 0]
+
+
+def spent(history: Any, discarded: int) -> int:
+    """Simulations so far: those pyabc stored, and the ``discarded`` ones of generations cut short."""
+    return (int(history.total_nr_simulations) if history is not None and history.max_t >= 0 else 0) + discarded
+
+
 def stop_reason(cal: Calibration, history: Any, seconds_this_session: float, discarded: int = 0) -> str:
     """Why the calibration is finished ('' if it is not); ``discarded`` simulations of generations cut short
     count against ``max_simulations``."""
-    spent = (int(history.total_nr_simulations) if history is not None and history.max_t >= 0 else 0) + discarded
-    if spent >= cal.max_simulations:
-        return f"{spent} simulations >= max_simulations {cal.max_simulations}"
+    if (used := spent(history, discarded)) >= cal.max_simulations:
+        return f"{used} simulations >= max_simulations {cal.max_simulations}"
     if history is None or history.max_t < 0:
         return ""
-    pops = history.get_all_populations()
-    pops = pops[pops["t"] >= 0]
+    pops = generations(history)
     if len(pops) >= cal.generations:
         return f"{cal.generations} generations"
     if float(pops["epsilon"].iloc[-1]) <= cal.min_epsilon:
@@ -395,8 +404,7 @@ def generation_budget(cal: Calibration, spent: int, seconds_left: float, pace: f
 
 def stored_pace(history: Any) -> float | None:
     """Simulations a second over the stored generations (pyabc records each one's samples and wall time)."""
-    pops = history.get_all_populations()
-    pops = pops[pops["t"] >= 0]
+    pops = generations(history)
     seconds = float(pops["wall_time"].sum()) if len(pops) else 0.0
     return float(pops["samples"].sum()) / seconds if seconds > 0 else None
 
@@ -454,8 +462,8 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
             np.random.seed(generation_seed(cal.seed, history.max_t + 1))
             seconds_left = max(1.0, 60 * cal.max_minutes - (time.perf_counter() - start))
             last = history.max_t
-            spent = (int(history.total_nr_simulations) if last >= 0 else 0) + discarded
-            budget = generation_budget(cal, spent, seconds_left, stored_pace(history) if last >= 0 else None)
+            budget = generation_budget(cal, spent(history, discarded), seconds_left,
+                                       stored_pace(history) if last >= 0 else None)
             history = abc.run(max_nr_populations=1, minimum_epsilon=cal.min_epsilon,
                               max_total_nr_simulations=cal.max_simulations,
                               max_walltime=timedelta(seconds=seconds_left), min_acceptance_rate=cal.population / budget)
@@ -514,8 +522,7 @@ def posterior_table(cal: Calibration, history: Any) -> pd.DataFrame:
 
 def generations_table(history: Any, population: int) -> pd.DataFrame:
     """Per generation: distance threshold, simulations and acceptance rate."""
-    pops = history.get_all_populations()
-    pops = pops[pops["t"] >= 0]
+    pops = generations(history)
     return pd.DataFrame({"generation": pops["t"].astype(int), "epsilon": pops["epsilon"].astype(float),
                          "simulations": pops["samples"].astype(int),
                          "acceptance_rate": population / pops["samples"].astype(float)}).reset_index(drop=True)
