@@ -618,7 +618,8 @@ def write_outputs(cal: Calibration, history: Any, ppc: pd.DataFrame, out: Path, 
     written = write_report(cal, tables, out, stop, int(history.total_nr_simulations))
     sha = hashlib.sha256((out / "posterior.parquet").read_bytes()).hexdigest()
     write_json(manifest(calibration=cal.name, calibration_sha256=cal.sha256, seed=cal.seed, status="complete",
-                        stop=stop, simulations=int(history.total_nr_simulations), seconds_last_session=seconds,
+                        stop=stop, simulations=int(history.total_nr_simulations),
+                        discarded_simulations=_discarded(out / "manifest.json"), seconds_last_session=seconds,
                         backend=backend, posterior_sha256=sha, particles=len(posterior),
                         priors=[vars(p) for p in cal.priors], roles=cal.roles,
                         observed=observed_values(cal), fixed=cal.fixed,

@@ -1,5 +1,6 @@
 """Calibration: input checks, the band distance, resuming, Dask, and recovering known parameters."""
 
+import json
 import math
 from pathlib import Path
 
@@ -97,6 +98,7 @@ def test_a_generation_cut_short_by_the_budget_stops_the_run_and_counts_against_i
     history = run_abc(cal, tmp_path, on_generation=lambda p: stops.append(p.stop))
     assert history.max_t >= 0 and history.total_nr_simulations <= 45   # the cut-short generation is not kept
     assert "budget ran out during generation" in stops[-1]
+    assert json.loads((tmp_path / "manifest.json").read_text())["discarded_simulations"] > 0
     again = []
     resumed = run_abc(cal, tmp_path, resume=True, on_generation=lambda p: again.append(p.stop))
     assert resumed.max_t == history.max_t and again[-1].endswith(">= max_simulations 45")   # no retry loop
@@ -176,3 +178,28 @@ def test_recovers_known_parameters_from_data_the_model_generated(tmp_path: Path)
         row = summary.loc[name]
         assert row["ci90_low"] <= value <= row["ci90_high"], (name, value, row.to_dict())
         assert row["ci90_share_of_prior"] < 0.6, (name, row.to_dict())
+
+
+def test_the_finished_manifest_keeps_the_simulations_of_a_cut_short_generation(tmp_path: Path) -> None:
+    path = tmp_path / "cut.toml"
+    path.write_text("""name = "cut"
+seed = 9
+[abc]
+population = 10
+generations = 5
+max_simulations = 45
+min_epsilon = 0.0
+ppc_draws = 2
+[settings.baseline_area]
+steps = 60
+params = { n_residents = 400, n_neighbourhoods = 4 }
+[priors]
+cohesion_mean = [0.3, 0.95]
+[targets]
+belonging = "calibration"
+""")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["calibrate", str(path), "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "manifest.json").read_text())
+    assert info["status"] == "complete" and "budget ran out" in info["stop"] and info["discarded_simulations"] > 0
