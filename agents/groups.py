@@ -168,6 +168,8 @@ class Groups(Component):
         has_time = (rng.random(r.n) < share[pop.nbhd]) | r.is_leader
         self.hours = spare_hours(has_time, rng.random(r.n), p.spare_hours_mean)
         model.associations = Associations.of(r.asset_group, pop.nbhd)
+        self._ties_to_allied = np.zeros(r.n, dtype=np.int64)
+        self._allied_counted = np.zeros(model.associations.n, dtype=bool)
 
     def step(self) -> None:
         """Associations listen; found, join, drop out, burn out, succeed, campaign, fold; crime groups watch."""
@@ -208,13 +210,29 @@ class Groups(Component):
         quota = np.bincount(a.nbhd, left, minlength=pop.n_nbhd).astype(np.int64)
         outreach = np.empty(0, dtype=np.int64)
         if quota.any():
-            near = m.network.tied_to(np.flatnonzero(a.member_allied(r.asset_group)))
-            candidates = np.flatnonzero(near & (r.stage == Stage.PASSIVE) & (r.asset_group < 0))
+            candidates = np.flatnonzero(self._tied_to_allied() & (r.stage == Stage.PASSIVE) & (r.asset_group < 0))
             outreach = first_per_key(candidates, pop.nbhd, quota, rng)
         chosen = np.concatenate([members, outreach])
         if len(chosen):
             m.tally["association_conversations"] += pop.per_nbhd(chosen)
             listen(m, chosen, rng)
+
+    def _tied_to_allied(self) -> np.ndarray:
+        """Mask of residents tied to a member of an allied association, kept up to date as associations join and
+        leave the alliance.
+
+        Exact for PASSIVE residents, the only ones it is asked about: their
+        ties never change, since ties are only added between residents past
+        PASSIVE (for others the count may drift and is not used).
+        """
+        m, r = self.model, self.model.residents
+        allied = m.associations.allied
+        for sign, changed in ((1, allied & ~self._allied_counted), (-1, self._allied_counted & ~allied)):
+            if changed.any():
+                members = np.flatnonzero((r.asset_group >= 0) & changed[np.maximum(r.asset_group, 0)])
+                self._ties_to_allied += sign * np.bincount(m.network.ties_of(members)[1], minlength=r.n)
+        self._allied_counted = allied.copy()
+        return self._ties_to_allied > 0
 
     def _allied_groups(self) -> np.ndarray:
         """Mask of groups (keys) with a member belonging to an allied association."""
@@ -390,9 +408,23 @@ class Groups(Component):
 
 
 def first_per_key(who: np.ndarray, key_of: np.ndarray, quota: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Up to ``quota[k]`` of the residents ``who`` with key ``key_of[who] == k``, chosen at random."""
+    """Up to ``quota[k]`` of the residents ``who`` with key ``key_of[who] == k``, chosen at random: those with the
+    smallest of one uniform draw each, in order of key, then draw.
+
+    Only the few draws that can be among the smallest are sorted: for each key
+    those below a bound well above the expected ``quota[k]``-th smallest
+    (``quota[k] / count[k]``). A key with fewer than its quota below the bound
+    (a chance below 1e-9) has all its draws sorted, so the choice is always
+    exactly the full sort's.
+    """
     key = key_of[who]
-    order = np.lexsort((rng.random(len(who)), key))
+    u = rng.random(len(who))
+    count = np.bincount(key, minlength=len(quota))
+    bound = np.where(quota > 0, (quota + 6.0 * np.sqrt(quota) + 20.0) / np.maximum(count, 1), 0.0)
+    below = u < bound[key]
+    short = np.bincount(key[below], minlength=len(quota)) < np.minimum(quota, count)
+    sort = np.flatnonzero(below | short[key])
+    order = sort[np.lexsort((u[sort], key[sort]))]
     sorted_key = key[order]
     rank = np.arange(len(order)) - np.searchsorted(sorted_key, sorted_key, side="left")
     return who[order][rank < quota[sorted_key]]

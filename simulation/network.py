@@ -47,7 +47,7 @@ def _gather(starts: np.ndarray, counts: np.ndarray, values: np.ndarray) -> tuple
     """For each query i, the ``counts[i]`` values from ``starts[i]``: (query position, value) arrays."""
     owner = np.repeat(np.arange(len(starts)), counts)
     first = np.cumsum(counts) - counts
-    return owner, values[starts[owner] + np.arange(len(owner)) - first[owner]]
+    return owner, values[np.repeat(starts - first, counts) + np.arange(len(owner))]
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

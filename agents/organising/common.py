@@ -161,10 +161,18 @@ def match_partners(key: np.ndarray, pool_key: np.ndarray, pool: np.ndarray, per_
 
     Returns the (person-position, partner) pairs; people whose key has no pool member get none.
     """
-    order = np.argsort(pool_key, kind="stable")
+    order = stable_order(pool_key)
     sorted_keys, sorted_pool = pool_key[order], pool[order]
     lo = np.searchsorted(sorted_keys, key, side="left")
     hi = np.searchsorted(sorted_keys, key, side="right")
     who = np.repeat(np.arange(len(key)), np.where(hi > lo, per_person, 0))
     pick = lo[who] + (rng.random(len(who)) * (hi - lo)[who]).astype(np.int64)
     return who, sorted_pool[pick]
+
+
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")``; keys that fit 16 bits are sorted as such (numpy's radix sort, about
+    5x faster than its merge sort of wider integers, and the same order)."""
+    if len(keys) and 0 <= keys.min() and keys.max() < np.iinfo(np.uint16).max:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
