@@ -281,16 +281,18 @@ class Groups(Component):
         p, m = self.p, self.model
         r, pop = m.residents, m.population
         active = r.stage >= Stage.ACTIVE
+        free = ~active & (self.hours > 0) & (self.rest_until < m.today)
         members = np.flatnonzero(active)
-        active_ties = m.network.tie_counts(members, r.issue[members], N_ISSUES).ravel()
-        engaged = np.flatnonzero(~active & (r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
+        owner, neighbour = m.network.ties_of(members)
+        tie_issue = r.issue[members][owner]
+        counted = free[neighbour] & self.founded[pop.nbhd[neighbour] * N_ISSUES + tie_issue]
+        active_ties = np.bincount(neighbour[counted] * N_ISSUES + tie_issue[counted], minlength=r.n * N_ISSUES)
+        engaged = np.flatnonzero(free & (r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
+        engaged = engaged[self.founded[pop.issue_key(engaged)]]
         possible = active_ties > 0
         possible[engaged * N_ISSUES + r.issue[engaged]] = True
         pair = np.flatnonzero(possible)
         who, issue = pair // N_ISSUES, pair % N_ISSUES
-        keep = (~active[who] & self.founded[pop.nbhd[who] * N_ISSUES + issue] & (self.hours[who] > 0)
-                & (self.rest_until[who] < m.today))
-        pair, who, issue = pair[keep], who[keep], issue[keep]
         asking = (m.organisers.effort[pop.nbhd[who]] > 0) | m.associations.member_allied(r.asset_group[who])
         invited = (r.issue[who] == issue) & asking
         social = social_factor(active_ties[pair], invited, p.join_threshold, p.lone_join_factor)
