@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.fields import Section, param
+from simulation.grouping import Grouping
 
 
 class GuardianParams(Section, title="Guardianship"):
@@ -46,10 +47,9 @@ def monitoring_probability(p_notice: float, willingness: np.ndarray, present: np
                       np.where(watching, watch_factor, 1.0))
 
 
-def noticed_probability(monitoring: np.ndarray, resident_segment: np.ndarray, n_segments: int) -> np.ndarray:
+def noticed_probability(monitoring: np.ndarray, segments: Grouping) -> np.ndarray:
     """Chance that at least one resident of each segment notices an attempt there: ``1 - prod(1 - m)``."""
-    return 1.0 - np.exp(np.bincount(resident_segment, np.log1p(-np.minimum(monitoring, 0.999)),
-                                    minlength=n_segments))
+    return 1.0 - np.exp(segments.sum(np.log1p(-np.minimum(monitoring, 0.999))))
 
 
 def acting_probability(p_intervene: float, efficacy: np.ndarray, tied: np.ndarray | float,

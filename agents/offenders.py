@@ -40,6 +40,7 @@ from agents.memory import OffenderMemory
 from agents.residents import presence_probability, willingness_to_intervene
 from simulation.component import Component
 from simulation.fields import ParameterError, Section, param, section
+from simulation.grouping import Grouping
 from simulation.state import CRIME_NAMES, CRIME_TYPES, ISSUE_NAMES, PLACE_KINDS, crime_column, place_reward
 
 HARDENABLE = crime_column("hardenable")
@@ -252,7 +253,7 @@ def ring_guardianship(p, crime_map, tie_share: float) -> tuple[np.ndarray, np.nd
     acting = acting_probability(p.p_intervene, crime_map.ring_efficacy, tie_share, p.tie_intervention_factor)
     per = int(crime_map.segment_size[crime_map.n_study:].max()) if n_ring else 0
     stopped = intervention_probability((monitoring * acting).reshape(n_ring, per), np.ones((n_ring, per)))
-    return present, noticed_probability(monitoring, segment, n_ring), stopped
+    return present, noticed_probability(monitoring, Grouping(segment, n_ring)), stopped
 
 
 class Offending(Component):
@@ -316,7 +317,7 @@ class Offending(Component):
         monitoring = monitoring_probability(p.p_notice, r.willingness, r.present,
                                             m.segments.lighting[place.resident_segment], m.requests.watch,
                                             p.watch_notice_factor)
-        noticed = np.concatenate([noticed_probability(monitoring, place.resident_segment, place.n_segments),
+        noticed = np.concatenate([noticed_probability(monitoring, m.population.by_segment),
                                   self.ring_noticed])
         sign = np.zeros(self.map.n_segments)
         sign[:place.n_segments] = np.bincount(place.resident_segment[m.requests.watch],
@@ -438,18 +439,23 @@ class Offending(Component):
                  foiled_segments: np.ndarray) -> None:
         """Victims lose trust and gain fear and a concern; the street gains fear; foiling builds efficacy."""
         p, m = self.p, self.model
-        r, asked, seg = m.residents, m.requests, m.place.resident_segment
+        r, asked = m.residents, m.requests
         asked.trust[victims] -= p.victim_trust_loss
         asked.fear[victims] += p.victim_fear_gain
         np.add.at(r.n_victimised, victims, 1)
         r.t_victimised[victims] = m.today
         np.bitwise_or.at(r.concerns, victims, CONCERN_BIT[kinds])
-        if len(crime_segments):
-            crimes = np.bincount(crime_segments, minlength=m.place.n_segments)
-            asked.fear += p.nearby_fear_gain * crimes[seg]
-            asked.trust -= p.nearby_trust_loss * crimes[seg]
-        if len(foiled_segments):
-            asked.efficacy += p.foil_efficacy_gain * np.bincount(foiled_segments, minlength=m.place.n_segments)[seg]
+        street, crimes = self._on_segments(crime_segments)
+        asked.fear[street] += p.nearby_fear_gain * crimes
+        asked.trust[street] -= p.nearby_trust_loss * crimes
+        street, foiled = self._on_segments(foiled_segments)
+        asked.efficacy[street] += p.foil_efficacy_gain * foiled
+
+    def _on_segments(self, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The residents of the segments listed (with repeats) and how many times their segment is listed."""
+        segment, count = np.unique(segments, return_counts=True)
+        position, street = self.model.place.residents_on(segment)
+        return street, count[position]
 
     def _record(self, off: np.ndarray, kind: np.ndarray, victim: np.ndarray, segment: np.ndarray,
                 outcome: np.ndarray, seen: np.ndarray, present: np.ndarray) -> None:

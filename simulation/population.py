@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
+from simulation.grouping import Grouping
 from simulation.network import SocialNetwork
 from simulation.state import N_ISSUES, Residents
 from simulation.world import Place
@@ -17,11 +17,11 @@ class Population:
         self.place, self.residents, self.network = place, residents, network
         self.nbhd = place.resident_nbhd
         self.n_nbhd = place.n_nbhd
-        self.nbhd_count = np.bincount(self.nbhd, minlength=self.n_nbhd)
+        self.by_nbhd = Grouping(self.nbhd, self.n_nbhd)
+        self.by_segment = Grouping(place.resident_segment, place.n_segments)
+        self.nbhd_count = self.by_nbhd.count
         self._order = np.argsort(self.nbhd, kind="stable")
         self._start = np.concatenate([[0], np.cumsum(self.nbhd_count)[:-1]])
-        n = len(self.nbhd)
-        self._indicator = sp.csr_matrix((np.ones(n), (self.nbhd, np.arange(n))), shape=(self.n_nbhd, n))
 
     def members(self, k: int) -> np.ndarray:
         """Residents of neighbourhood ``k``."""
@@ -34,14 +34,9 @@ class Population:
         return self._order[self._start[nbhds] + offset]
 
     def per_nbhd(self, who: np.ndarray | None, weights: np.ndarray | None = None) -> np.ndarray:
-        """Count (or sum ``weights``) of residents ``who`` (None: everyone) per neighbourhood.
-
-        Everyone's weights are summed by a product with a neighbourhood x
-        resident indicator matrix: the same float64 sums in the same order as
-        ``np.bincount``, about 3x faster.
-        """
+        """Count (or sum ``weights``) of residents ``who`` (None: everyone) per neighbourhood."""
         if who is None and weights is not None:
-            return self._indicator @ weights
+            return self.by_nbhd.sum(weights)
         return np.bincount(self.nbhd if who is None else self.nbhd[who], weights, minlength=self.n_nbhd)
 
     def issue_key(self, who: np.ndarray) -> np.ndarray:

@@ -50,6 +50,13 @@ class Place:
         """Number of neighbourhoods."""
         return len(self.deprivation)
 
+    def residents_on(self, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every resident on each of ``segments``: (position in ``segments``, resident) arrays."""
+        size = self.segment_size[segments]
+        first = np.cumsum(size) - size
+        return (np.repeat(np.arange(len(segments)), size),
+                np.repeat(self.segment_start[segments] - first, size) + np.arange(size.sum()))
+
     def nearest_segment(self, xy: np.ndarray) -> np.ndarray:
         """Segment nearest each point.
 

@@ -10,6 +10,7 @@ from agents.memory import OffenderMemory
 from agents.offenders import (COMPLETED, HARDENING, INTERVENTION, NO_ENTRY, OCCUPANCY, choose, exponential, gumbel,
                               resolve, standard_normal)
 from simulation import CommunityModel
+from simulation.grouping import Grouping
 from simulation.params import Params
 from simulation.state import CRIME_NAMES, NO_PLACE
 
@@ -68,7 +69,7 @@ def test_guardianship_needs_presence_and_rises_with_willingness_watching_and_tie
     watching = np.array([False, False, False, True])
     m = monitoring_probability(0.2, willing, present, np.zeros(4), watching, 2.0)
     assert m[0] == 0 and m[2] == 0 and m[3] == 2 * m[1]
-    assert noticed_probability(m, np.array([0, 0, 1, 1]), 2) == pytest.approx([m[1], m[3]])
+    assert noticed_probability(m, Grouping(np.array([0, 0, 1, 1]), 2)) == pytest.approx([m[1], m[3]])
     tied, untied = acting_probability(0.3, np.array([0.5]), True, 3.0), acting_probability(0.3, np.array([0.5]), False, 3.0)
     assert tied == pytest.approx(3 * untied)
     assert intervention_probability(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]])) == pytest.approx(0.5)
