@@ -31,6 +31,7 @@ from agents.organising.common import daily_hazard
 from agents.organising.listening import listen
 from simulation.component import Component
 from simulation.fields import CO_EVALUATION, Section, param
+from simulation.network import TiesByLabel
 from simulation.state import CRIME_ISSUES, N_ISSUES, NO_ISSUE, Stage, issue_index
 
 NO_TARGET = -1
@@ -170,6 +171,7 @@ class Groups(Component):
         model.associations = Associations.of(r.asset_group, pop.nbhd)
         self._ties_to_allied = np.zeros(r.n, dtype=np.int64)
         self._allied_counted = np.zeros(model.associations.n, dtype=bool)
+        self._active_ties = TiesByLabel(model.network, N_ISSUES)   # ties to members, by the members' issue
 
     def step(self) -> None:
         """Associations listen; found, join, drop out, burn out, succeed, campaign, fold; crime groups watch."""
@@ -281,21 +283,18 @@ class Groups(Component):
         p, m = self.p, self.model
         r, pop = m.residents, m.population
         active = r.stage >= Stage.ACTIVE
-        free = ~active & (self.hours > 0) & (self.rest_until < m.today)
-        members = np.flatnonzero(active)
-        owner, neighbour = m.network.ties_of(members)
-        tie_issue = r.issue[members][owner]
-        counted = free[neighbour] & self.founded[pop.nbhd[neighbour] * N_ISSUES + tie_issue]
-        active_ties = np.bincount(neighbour[counted] * N_ISSUES + tie_issue[counted], minlength=r.n * N_ISSUES)
-        engaged = np.flatnonzero(free & (r.stage >= Stage.LISTENED) & (r.issue != NO_ISSUE))
-        engaged = engaged[self.founded[pop.issue_key(engaged)]]
-        possible = active_ties > 0
-        possible[engaged * N_ISSUES + r.issue[engaged]] = True
+        active_ties = self._active_ties.relabel(np.where(active, r.issue, NO_ISSUE))
+        free = np.flatnonzero(~active & (self.hours > 0) & (self.rest_until < m.today))
+        active_ties = active_ties[free]
+        possible = (active_ties > 0) & self.founded.reshape(-1, N_ISSUES)[pop.nbhd[free]]
+        engaged = np.flatnonzero((r.stage[free] >= Stage.LISTENED) & (r.issue[free] != NO_ISSUE))
+        engaged = engaged[self.founded[pop.issue_key(free[engaged])]]
+        possible[engaged, r.issue[free[engaged]]] = True
         pair = np.flatnonzero(possible)
-        who, issue = pair // N_ISSUES, pair % N_ISSUES
+        who, issue = free[pair // N_ISSUES], pair % N_ISSUES
         asking = (m.organisers.effort[pop.nbhd[who]] > 0) | m.associations.member_allied(r.asset_group[who])
         invited = (r.issue[who] == issue) & asking
-        social = social_factor(active_ties[pair], invited, p.join_threshold, p.lone_join_factor)
+        social = social_factor(active_ties.reshape(-1)[pair], invited, p.join_threshold, p.lone_join_factor)
         concerned = r.has_concern(issue.astype(np.uint8), who)
         time = np.minimum(1.0, self.hours[who] / p.member_hours) if p.member_hours > 0 else np.ones(len(who))
         prob = join_probability(p.p_join, r.efficacy[who], r.fear[who], p.fear_withdrawal, social, concerned,

@@ -14,6 +14,8 @@ by :mod:`simulation.network_file`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
@@ -76,6 +78,7 @@ class SocialNetwork:
         self._triangles6: np.ndarray | None = None   # 6 x triangles per resident, once asked for
         self._component: np.ndarray | None = None    # component of each resident, once asked for
         self._component_size: np.ndarray | None = None
+        self._on_new_ties: list[Callable[[np.ndarray, np.ndarray], None]] = []
 
     def _fold(self, keys: np.ndarray) -> None:
         """Make ``keys`` the matrix's ties and empty the buffer of added ties."""
@@ -142,6 +145,10 @@ class SocialNetwork:
         keys = edge_keys(u, v, self.n)
         return _contains(self._keys, keys) | _contains(self._new_keys, keys)
 
+    def on_new_ties(self, tell: Callable[[np.ndarray, np.ndarray], None]) -> None:
+        """Call ``tell(lo, hi)`` with the two ends of the ties each later :meth:`add_ties` adds (once they are in)."""
+        self._on_new_ties.append(tell)
+
     def add_ties(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Add ties (u[i], v[i]); existing ties and self-ties are ignored.
 
@@ -162,6 +169,8 @@ class SocialNetwork:
             self._count_new_triangles(lo, hi, keys)
         if self._component is not None:
             self._join_components(lo, hi)
+        for tell in self._on_new_ties:
+            tell(lo, hi)
         if len(self._new_keys) > FOLD_SHARE * len(self._keys) + 1000:
             self._fold(np.sort(np.concatenate([self._keys, self._new_keys])))
         return lo
@@ -263,3 +272,36 @@ class SocialNetwork:
 
 def _row_sums(m: sp.sparray | sp.spmatrix) -> np.ndarray:
     return np.asarray(m.sum(axis=1)).ravel()
+
+
+class TiesByLabel:
+    """Each resident's ties to residents carrying each label, kept up to date as labels change and ties are added.
+
+    An update costs in proportion to the ties of the residents whose label
+    changed (and of the ties added), not to the whole network.
+    """
+
+    def __init__(self, network: SocialNetwork, n_labels: int) -> None:
+        self.network, self.n_labels = network, n_labels
+        self.label = np.full(network.n, -1, dtype=np.int64)
+        self._counts = np.zeros((network.n, n_labels), dtype=np.int32)
+        network.on_new_ties(self._count_new_ties)
+
+    def relabel(self, label: np.ndarray) -> np.ndarray:
+        """Give every resident its label (-1: none); returns the (n, n_labels) counts (read-only view)."""
+        changed = np.flatnonzero(label != self.label)
+        owner, neighbour = self.network.ties_of(changed)
+        self._add(neighbour, self.label[changed][owner], -1)
+        self._add(neighbour, label[changed][owner], 1)
+        self.label[changed] = label[changed]
+        view = self._counts.view()
+        view.flags.writeable = False
+        return view
+
+    def _count_new_ties(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        self._add(hi, self.label[lo], 1)
+        self._add(lo, self.label[hi], 1)
+
+    def _add(self, resident: np.ndarray, label: np.ndarray, step: int) -> None:
+        labelled = label >= 0
+        np.add.at(self._counts.reshape(-1), resident[labelled] * self.n_labels + label[labelled], step)
