@@ -72,6 +72,8 @@ class Listening(Strategy):
         super().__init__(model)
         self._engaged = np.zeros(model.residents.n, dtype=bool)
         self._near_engaged = np.zeros(model.residents.n, dtype=bool)
+        pop = model.population
+        self._passive = [pop.members(k) for k in range(pop.n_nbhd)]   # shrinks as residents are engaged
 
     def work(self, effort: np.ndarray) -> None:
         """Hold today's conversations in each neighbourhood, broker introductions, build the alliance."""
@@ -84,8 +86,7 @@ class Listening(Strategy):
         tied_to_listened = self._tied_to_engaged()
         chosen = []
         for k in np.flatnonzero(conversations):
-            members = m.population.members(k)
-            open_ = members[r.stage[members] == Stage.PASSIVE]
+            open_ = self._passive[k] = self._passive[k][r.stage[self._passive[k]] == Stage.PASSIVE]
             score = listening_priority(r.is_leader[open_], r.asset_group[open_] >= 0, tied_to_listened[open_], rng)
             chosen.append(open_[top(score, int(conversations[k]))])
         new = np.concatenate(chosen)
