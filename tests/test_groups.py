@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from agents.campaigns import CAN_TARGET, TARGETS, choose_target, outcome_learning, win_probability
-from agents.groups import burnout_probability, spare_hours
+from agents.groups import burnout_probability, first_per_key, spare_hours
 from simulation import CommunityModel
 from simulation.persistence import yearly_trend
 from simulation.output import area_series
@@ -148,3 +148,52 @@ def test_nothing_grows_without_bound_after_funding_stops():
     for outcome in ("active", "action_groups", "allied_associations"):
         end = area.loc[275:365, outcome].mean()
         assert area.loc[3 * 365 - 180:, outcome].mean() <= 1.3 * end, outcome
+
+
+def chosen_by_full_sort(who, key_of, quota, u):
+    """Up to quota[k] of ``who`` per key: the smallest draws ``u``, in order of key then draw (sorting all)."""
+    key = key_of[who]
+    order = np.lexsort((u, key))
+    rank = np.arange(len(order)) - np.searchsorted(key[order], key[order], side="left")
+    return who[order][rank < quota[key[order]]]
+
+
+class Draws:
+    """Stands in for a generator: hands out the given uniforms."""
+
+    def __init__(self, u):
+        self.u = u
+
+    def random(self, size):
+        assert size == len(self.u)
+        return self.u
+
+
+def test_first_per_key_chooses_exactly_what_sorting_every_draw_would():
+    rng = np.random.default_rng(5)
+    for case in range(300):
+        n_keys = int(rng.integers(1, 30))
+        key_of = rng.integers(0, n_keys, 4000)
+        who = np.sort(rng.choice(4000, int(rng.integers(0, 4000)), replace=False))
+        quota = rng.integers(0, [3, 30, 300, 4000][case % 4], n_keys)
+        u = rng.random(len(who))
+        assert np.array_equal(first_per_key(who, key_of, quota, Draws(u)), chosen_by_full_sort(who, key_of, quota, u))
+    who, key_of, quota = np.arange(1000), np.zeros(1000, dtype=np.int64), np.array([5])
+    u = np.linspace(0.9, 0.99, 1000)[::-1].copy()             # no draw below the bound: every draw is sorted
+    assert np.array_equal(first_per_key(who, key_of, quota, Draws(u)), chosen_by_full_sort(who, key_of, quota, u))
+    assert first_per_key(who, key_of, quota, Draws(u)).tolist() == [999, 998, 997, 996, 995]
+
+
+def test_residents_tied_to_the_alliance_are_kept_up_to_date_as_associations_join_and_lapse():
+    model = CommunityModel("listening_led", rng=3, n_residents=1500, groups_per_1000=20.0, p_alliance_join=1.0,
+                           organising_end_day=60, alliance_lapse=0.9)
+    groups, r, seen = model.processes["groups"], model.residents, set()
+    for _ in range(12):
+        model.run_for(15)
+        allied = model.associations.allied
+        seen.add(int(allied.sum()))
+        members = np.flatnonzero((r.asset_group >= 0) & allied[np.maximum(r.asset_group, 0)])
+        passive = r.stage == Stage.PASSIVE
+        assert np.array_equal(groups._tied_to_allied() & passive, model.network.tied_to(members) & passive)
+    assert len(seen) > 3                                         # the alliance grew and shrank
+

@@ -3,7 +3,7 @@
 import networkx as nx
 import numpy as np
 
-from simulation.network import SocialNetwork
+from simulation.network import SocialNetwork, TiesByLabel
 
 
 def ring(n=10):
@@ -94,3 +94,20 @@ def test_queries_see_added_ties_and_allow_repeated_residents():
     assert np.array_equal(net.tie_sum(x, rows=np.array([1, 1, 4])), [2, 2, 3])
     assert net.tied_to(np.array([1])).tolist() == [True, False, True, False, False]
     assert net.are_tied(np.array([2, 0]), np.array([1, 2])).tolist() == [True, False]
+
+
+def test_ties_by_label_match_a_recount_as_labels_change_and_ties_are_added():
+    n, labels = 200, 3
+    net = SocialNetwork(n, *random_ties(n, 400, 3))
+    counts = TiesByLabel(net, labels)
+    rng = np.random.default_rng(4)
+    label = np.full(n, -1)
+    for day in range(40):                                        # enough added ties to fold the buffer
+        change = rng.integers(0, n, 15)
+        label[change] = rng.integers(-1, labels, 15)
+        kept = counts.relabel(label.copy())
+        labelled = np.flatnonzero(label >= 0)
+        assert np.array_equal(kept, net.tie_counts(labelled, label[labelled], labels))
+        net.add_ties(*random_ties(n, 30, 100 + day))
+    assert not kept.flags.writeable
+

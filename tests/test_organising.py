@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from agents.organising import STRATEGIES
+from agents.organising.common import stable_order
 from simulation import CommunityModel
 from simulation.params import Params, spec
 from simulation.scenarios import load_scenario
@@ -160,3 +161,11 @@ def test_repeated_leaflets_stop_adding_trust():
                  contact_saturation=1000)
     gain = lambda m: (m.residents.trust - m.residents.base_trust).mean()  # noqa: E731
     assert 0 < gain(many) < gain(capped) / 3
+
+
+def test_stable_order_is_numpys_stable_argsort_for_any_keys():
+    rng = np.random.default_rng(6)
+    for keys in (rng.integers(0, 24, 5000), rng.integers(0, 70_000, 5000), rng.integers(-3, 5, 100),
+                 np.empty(0, dtype=np.int64)):
+        assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+

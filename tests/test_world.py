@@ -16,6 +16,14 @@ def test_segments_hold_contiguous_ranges_of_residents():
     assert (pl.resident_segment[pl.segment_start] == np.arange(pl.n_segments)).all()
 
 
+def test_residents_on_segments_are_their_ranges_in_order_with_repeats():
+    pl = place(n_residents=1050, households_per_segment=20)
+    position, resident = pl.residents_on(np.array([52, 3, 3]))
+    assert position.tolist() == [0] * 10 + [1] * 20 + [2] * 20
+    assert resident.tolist() == list(range(1040, 1050)) + 2 * list(range(60, 80))
+    assert [len(a) for a in pl.residents_on(np.array([], dtype=np.int64))] == [0, 0]
+
+
 def test_neighbourhoods_are_contiguous_blocks_of_the_requested_number():
     for k in (1, 3, 4, 9):
         pl = place(n_residents=4000, n_neighbourhoods=k)
