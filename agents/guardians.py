@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from simulation.fields import Section, param
-from simulation.grouping import Grouping
+from simulation.counts import Grouping
 
 
 class GuardianParams(Section, title="Guardianship"):

@@ -40,7 +40,7 @@ from agents.memory import OffenderMemory
 from agents.residents import presence_probability, willingness_to_intervene
 from simulation.component import Component
 from simulation.fields import ParameterError, Section, param, section
-from simulation.grouping import Grouping
+from simulation.counts import Grouping
 from simulation.state import CRIME_NAMES, CRIME_TYPES, ISSUE_NAMES, PLACE_KINDS, crime_column, place_reward
 
 HARDENABLE = crime_column("hardenable")

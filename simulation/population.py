@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.grouping import Grouping
+from simulation.counts import Grouping
 from simulation.network import SocialNetwork
 from simulation.state import N_ISSUES, Residents
 from simulation.world import Place

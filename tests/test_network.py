@@ -3,7 +3,8 @@
 import networkx as nx
 import numpy as np
 
-from simulation.network import SocialNetwork, TiesByLabel
+from simulation.counts import TiesByLabel
+from simulation.network import SocialNetwork
 
 
 def ring(n=10):

@@ -10,7 +10,7 @@ from agents.memory import OffenderMemory
 from agents.offenders import (COMPLETED, HARDENING, INTERVENTION, NO_ENTRY, OCCUPANCY, choose, exponential, gumbel,
                               resolve, standard_normal)
 from simulation import CommunityModel
-from simulation.grouping import Grouping
+from simulation.counts import Grouping
 from simulation.params import Params
 from simulation.state import CRIME_NAMES, NO_PLACE
 

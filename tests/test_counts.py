@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from simulation.grouping import Grouping
+from simulation.counts import Grouping
 
 
 def test_sums_are_bincounts_bit_for_bit_and_counts_are_group_sizes():

@@ -1,0 +1,64 @@
+"""Fast counts over residents: sums of their values by group, and their ties to residents carrying each label."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from simulation.network import SocialNetwork
+
+
+class Grouping:
+    """Residents (or households) in groups: counts and sums of per-member values by group.
+
+    Sums are a product with a group x member indicator matrix: the same
+    float64 sums in the same order as ``np.bincount(group, weights)``, about
+    3x faster (measured at 100k residents).
+    """
+
+    def __init__(self, group: np.ndarray, n_groups: int) -> None:
+        import scipy.sparse as sp   # here: importing the components (as the command line does) stays light
+
+        self.group, self.n_groups = group, n_groups
+        self.count = np.bincount(group, minlength=n_groups)
+        self._indicator = sp.csr_matrix((np.ones(len(group)), (group, np.arange(len(group)))),
+                                        shape=(n_groups, len(group)))
+
+    def sum(self, weights: np.ndarray) -> np.ndarray:
+        """Sum of ``weights`` (one per member) over each group (float64)."""
+        return self._indicator @ weights
+
+
+class TiesByLabel:
+    """Each resident's ties to residents carrying each label, kept up to date as labels change and ties are added.
+
+    An update costs in proportion to the ties of the residents whose label
+    changed (and of the ties added), not to the whole network.
+    """
+
+    def __init__(self, network: SocialNetwork, n_labels: int) -> None:
+        self.network, self.n_labels = network, n_labels
+        self.label = np.full(network.n, -1, dtype=np.int64)
+        self._counts = np.zeros((network.n, n_labels), dtype=np.int32)
+        network.on_new_ties(self._count_new_ties)
+
+    def relabel(self, label: np.ndarray) -> np.ndarray:
+        """Give every resident its label (-1: none); returns the (n, n_labels) counts (read-only view)."""
+        changed = np.flatnonzero(label != self.label)
+        owner, neighbour = self.network.ties_of(changed)
+        self._add(neighbour, self.label[changed][owner], -1)
+        self._add(neighbour, label[changed][owner], 1)
+        self.label[changed] = label[changed]
+        view = self._counts.view()
+        view.flags.writeable = False
+        return view
+
+    def _count_new_ties(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        self._add(hi, self.label[lo], 1)
+        self._add(lo, self.label[hi], 1)
+
+    def _add(self, resident: np.ndarray, label: np.ndarray, step: int) -> None:
+        labelled = label >= 0
+        np.add.at(self._counts.reshape(-1), resident[labelled] * self.n_labels + label[labelled], step)
