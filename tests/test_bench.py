@@ -29,6 +29,13 @@ def test_reference_and_boltzmann_timings_have_positive_fields():
             assert row[name] > 0, (row["kind"], name)
 
 
+def test_the_reference_steps_on_until_its_cpu_time_but_not_past_a_year():
+    assert time_reference(300, 2, seed=1)["steps"] == 2
+    steadied = time_reference(300, 2, seed=1, min_cpu_s=0.2)
+    assert 2 < steadied["steps"] <= 365
+    assert steadied["steps"] == 365 or steadied["cpu_step_ms"] * steadied["steps"] >= 200
+
+
 def test_exponent_fit_recovers_a_power_law():
     size = np.array([1e3, 1e4, 1e5])
     assert fit_exponent(size, 3 * size**1.2) == pytest.approx(1.2)
