@@ -280,11 +280,9 @@ class Offending(Component):
     def _tie_share(self) -> float:
         """Share of pairs of households on the same study segment who are tied (day 0)."""
         m = self.model
-        u, v = m.network.edges()
-        seg = m.place.resident_segment
         size = m.place.segment_size.astype(np.float64)
         pairs = (size * (size - 1) / 2).sum()
-        return float((seg[u] == seg[v]).sum() / pairs) if pairs else 0.0
+        return float(m.network.ties_within(m.place.resident_segment) / pairs) if pairs else 0.0
 
     def draws(self) -> dict[str, np.ndarray]:
         """Today's uniforms by name: one row of fixed width per offender (:data:`PER_OFFENDER`, then

@@ -23,6 +23,8 @@ from scipy.sparse.csgraph import connected_components
 
 FOLD_SHARE = 0.05
 """The buffer of added ties is folded into the matrix when it holds this share of the matrix's ties."""
+TRIANGLE_ROWS = 1 << 16
+"""Residents whose triangles are counted at a time when the network's triangles are first counted."""
 
 
 def _symmetric(u: np.ndarray, v: np.ndarray, n: int) -> sp.csr_matrix:
@@ -221,6 +223,16 @@ class SocialNetwork:
         (keys,) = _insert_sorted(self._keys, self._new_keys) if len(self._new_keys) else (self._keys,)
         return keys // self.n, keys % self.n
 
+    def ties_within(self, label: np.ndarray, chunk: int = 1 << 20) -> int:
+        """Number of ties whose two ends carry the same ``label`` (counted ``chunk`` ties at a time, so it needs
+        little memory even with millions of ties)."""
+        within = 0
+        for keys in (self._keys, self._new_keys):
+            for start in range(0, len(keys), chunk):
+                part = keys[start:start + chunk]
+                within += int((label[part // self.n] == label[part % self.n]).sum())
+        return within
+
     def neighbours(self, i: int) -> np.ndarray:
         """Indices of resident ``i``'s ties."""
         return self.ties_of(np.array([i]))[1]
@@ -238,17 +250,23 @@ class SocialNetwork:
 
         Triangles are counted once over the whole network on the first call
         (on the ties oriented from lower to higher index: in a triangle
-        a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c)),
-        then kept up to date as ties are added.
+        a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c);
+        ``TRIANGLE_ROWS`` rows at a time, which keeps the products' memory
+        small), then kept up to date as ties are added.
         """
         if self._triangles6 is None:
             lo, hi = self.edges()  # sorted by (lo, hi): already the row order of the upper triangle
             indptr = np.concatenate([[0], np.cumsum(np.bincount(lo, minlength=self.n))])
             up = sp.csr_matrix((np.ones(len(lo), dtype=np.float32), hi.astype(np.int32), indptr),
                                shape=(self.n, self.n))
-            ends = (up @ up).multiply(up)
-            middles = (up.T @ up).multiply(up)
-            triangles = _row_sums(ends) + _row_sums(ends.T) + _row_sums(middles)
+            del lo, hi
+            down = up.T.tocsr()
+            triangles = np.zeros(self.n)
+            for start in range(0, self.n, TRIANGLE_ROWS):
+                rows = slice(start, start + TRIANGLE_ROWS)
+                ends = (up[rows] @ up).multiply(up[rows])
+                triangles[rows] += _row_sums(ends) + _row_sums((down[rows] @ up).multiply(up[rows]))
+                triangles += np.asarray(ends.sum(axis=0)).ravel()
             self._triangles6 = 6 * np.rint(triangles).astype(np.int64)
         deg = self._degree.astype(np.float64)
         pairs = deg * (deg - 1) / 2

@@ -20,18 +20,15 @@ class Population:
         self.by_nbhd = Grouping(self.nbhd, self.n_nbhd)
         self.by_segment = Grouping(place.resident_segment, place.n_segments)
         self.nbhd_count = self.by_nbhd.count
-        self._order = np.argsort(self.nbhd, kind="stable")
-        self._start = np.concatenate([[0], np.cumsum(self.nbhd_count)[:-1]])
 
     def members(self, k: int) -> np.ndarray:
         """Residents of neighbourhood ``k``."""
-        start = self._start[k]
-        return self._order[start:start + self.nbhd_count[k]]
+        return self.by_nbhd.members(k)
 
     def random_in(self, nbhds: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """A random resident of each given neighbourhood (with replacement)."""
         offset = (rng.random(len(nbhds)) * self.nbhd_count[nbhds]).astype(np.int64)
-        return self._order[self._start[nbhds] + offset]
+        return self.by_nbhd.order[self.by_nbhd.start[nbhds] + offset]
 
     def per_nbhd(self, who: np.ndarray | None, weights: np.ndarray | None = None) -> np.ndarray:
         """Count (or sum ``weights``) of residents ``who`` (None: everyone) per neighbourhood."""

@@ -3,6 +3,7 @@
 import networkx as nx
 import numpy as np
 
+from simulation import network
 from simulation.counts import TiesByLabel
 from simulation.network import SocialNetwork
 
@@ -55,6 +56,16 @@ def test_clustering_and_components_match_networkx():
     expected = nx.clustering(g)
     assert np.allclose(net.local_clustering(), [expected[i] for i in range(g.number_of_nodes())])
     assert net.in_largest_component().sum() == 20
+
+
+def test_triangles_counted_a_few_rows_at_a_time_match_networkx(monkeypatch):
+    monkeypatch.setattr(network, "TRIANGLE_ROWS", 7)
+    n = 120
+    net = SocialNetwork(n, *random_ties(n, 900, 11))
+    g = nx.Graph(list(zip(*map(np.ndarray.tolist, net.edges()))))
+    expected = nx.clustering(g)
+    assert np.allclose(net.local_clustering(), [expected.get(i, 0.0) for i in range(n)])
+    assert net.local_clustering().max() > 0
 
 
 def random_ties(n, m, seed):
@@ -111,4 +122,13 @@ def test_ties_by_label_match_a_recount_as_labels_change_and_ties_are_added():
         assert np.array_equal(kept, net.tie_counts(labelled, label[labelled], labels))
         net.add_ties(*random_ties(n, 30, 100 + day))
     assert not kept.flags.writeable
+
+
+def test_ties_within_groups_are_counted_in_chunks_as_at_once():
+    n = 500
+    net = SocialNetwork(n, *random_ties(n, 2000, 8))
+    net.add_ties(*random_ties(n, 50, 9))
+    label = np.random.default_rng(10).integers(0, 7, n)
+    u, v = net.edges()
+    assert net.ties_within(label, chunk=97) == net.ties_within(label) == (label[u] == label[v]).sum() > 0
 
