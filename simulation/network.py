@@ -183,10 +183,9 @@ class SocialNetwork:
         A triangle with ``k`` of its three ties new is found once from each of
         them, so each finding adds 6 / k to its three corners: 6 per triangle.
         """
-        owner_a, neighbour_a = self.ties_of(lo)
-        owner_b, neighbour_b = self.ties_of(hi)
-        common = np.intersect1d(owner_a * self.n + neighbour_a, owner_b * self.n + neighbour_b, assume_unique=True)
-        tie, corner = common // self.n, common % self.n
+        owner, neighbour = self.ties_of(lo)
+        closes = self.are_tied(hi[owner], neighbour)
+        tie, corner = owner[closes], neighbour[closes]
         k = 1 + _contains(keys, edge_keys(lo[tie], corner, self.n)) + _contains(keys, edge_keys(hi[tie], corner, self.n))
         weight = 6 // k
         for ends in (lo[tie], hi[tie], corner):
