@@ -8,7 +8,8 @@ Each measurement runs in a fresh process so its peak memory is its own:
   resident-steps per second and peak resident set size;
 * the plain per-agent Mesa reference of the core resident rules, written
   as a competent Mesa modeller would (:mod:`experiments.mesa_reference`), at
-  1k, 10k and 100k residents, and the speed ratio;
+  1k, 10k and 100k residents, timed until :data:`REFERENCE_CPU_S` of CPU time
+  (its first days are slower than the rest of its year), and the speed ratio;
 * optionally, the full model of another checkout (``--against DIR``, e.g. a
   git worktree of an earlier commit), timed right after this one at each
   size in the same run, and the speed ratio;
