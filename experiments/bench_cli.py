@@ -49,8 +49,8 @@ def print_result(result: dict[str, Any]) -> None:
         ref = Table("residents", "steps", "build s", "ms/step", "CPU ms/step", "res-steps/s",
                     "saferstreets speed-up (CPU)", title=title)
         for row in (r for r in rows if r["kind"] == kind):
-            ref.add_row(f"{row['residents']:,}", f"{row['steps']}", f"{row['construct_s']:.2f}", f"{row['step_ms']:.1f}",
-                        f"{row['cpu_step_ms']:.1f}", f"{row['resident_steps_per_s']:,.0f}",
+            ref.add_row(f"{row['residents']:,}", f"{row['steps']}", f"{row['construct_s']:.2f}",
+                        f"{row['step_ms']:.1f}", f"{row['cpu_step_ms']:.1f}", f"{row['resident_steps_per_s']:,.0f}",
                         f"{row['model_speedup']:,.2f}x")
         if ref.row_count:
             console.print(ref)

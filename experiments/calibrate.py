@@ -351,7 +351,7 @@ def make_sampler(workers: int, scheduler: str | None) -> tuple[Any, Callable[[],
 
 
 @dataclass
-class Progress:
+class GenerationReport:
     """Where a calibration stands after a generation (for a progress display)."""
 
     generation: int
@@ -409,12 +409,13 @@ def stored_pace(history: Any) -> float | None:
     return float(pops["samples"].sum()) / seconds if seconds > 0 else None
 
 
-def report_generation(history: Any, cal: Calibration, start: float, on_generation: Callable[[Progress], None]
+def report_generation(history: Any, cal: Calibration, start: float, on_generation: Callable[[GenerationReport], None]
                       ) -> None:
     """Tell ``on_generation`` where the calibration stands after its last finished generation."""
     last = history.get_all_populations().iloc[-1]
-    on_generation(Progress(int(last["t"]), float(last["epsilon"]), cal.population / max(int(last["samples"]), 1),
-                           int(history.total_nr_simulations), time.perf_counter() - start))
+    on_generation(GenerationReport(int(last["t"]), float(last["epsilon"]),
+                                   cal.population / max(int(last["samples"]), 1), int(history.total_nr_simulations),
+                                   time.perf_counter() - start))
 
 
 def generation_seed(seed: int, generation: int) -> int:
@@ -424,7 +425,7 @@ def generation_seed(seed: int, generation: int) -> int:
 
 
 def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None = None, resume: bool = False,
-            on_generation: Callable[[Progress], None] | None = None) -> Any:
+            on_generation: Callable[[GenerationReport], None] | None = None) -> Any:
     """Run (or resume) ABC-SMC into ``out/abc.db`` generation by generation; returns pyabc's History."""
     out.mkdir(parents=True, exist_ok=True)
     db, state_path = out / "abc.db", out / "manifest.json"
@@ -482,8 +483,9 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
                              f"max_minutes={cal.max_minutes:g} ({reason}); raise them or lower population="
                              f"{cal.population}")
     if on_generation:
-        on_generation(Progress(history.max_t, math.nan, math.nan, int(history.total_nr_simulations) + discarded,
-                               time.perf_counter() - start, reason))
+        on_generation(GenerationReport(history.max_t, math.nan, math.nan,
+                                       int(history.total_nr_simulations) + discarded, time.perf_counter() - start,
+                                       reason))
     return history
 
 

@@ -69,7 +69,7 @@ def calibrate(calibration: Annotated[str, typer.Argument(help="Calibration .toml
 
             stops: list[str] = []
 
-            def show(p):  # noqa: ANN001, ANN202 - a calibrate.Progress
+            def show(p):  # noqa: ANN001, ANN202 - a calibrate.GenerationReport
                 if p.stop:
                     stops.append(p.stop)
                     progress.update(task, description=f"ABC-SMC done ({p.stop})")
