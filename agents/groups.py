@@ -35,6 +35,8 @@ from simulation.counts import TiesByLabel
 from simulation.state import CRIME_ISSUES, N_ISSUES, NO_ISSUE, Stage, issue_index
 
 NO_TARGET = -1
+CRIME_ISSUE = np.isin(np.arange(N_ISSUES + 1), CRIME_ISSUES)
+"""Whether each issue is about crime, looked up by issue; the extra last entry answers for NO_ISSUE (-1)."""
 CLS_VOLUNTEERING = "Community Life Survey 2021/22 (DCMS 2023)"
 
 
@@ -190,7 +192,7 @@ class Groups(Component):
         self._lead(u_step_up, allied)
         self._campaign(u_end, u_win, u_target, coached, allied)
         members = np.flatnonzero(r.stage >= Stage.ACTIVE)
-        m.requests.watch[members[np.isin(r.issue[members], CRIME_ISSUES)]] = True
+        m.requests.watch[members[CRIME_ISSUE[r.issue[members]]]] = True
 
     # ------------------------------------------------------------------ associations
     def _associations(self) -> None:
@@ -260,7 +262,7 @@ class Groups(Component):
         score = (r.is_leader[ready_now] * 100.0 + np.minimum(self.hours[ready_now], p.leader_hours)
                  + 0.1 * m.network.degree()[ready_now] + rng.random(len(ready_now)))
         order = np.lexsort((-score, key))
-        _, first = np.unique(key[order], return_index=True)
+        first = run_starts(key[order])
         rank = np.arange(len(order)) - np.repeat(first, np.diff(np.append(first, len(order))))
         r.stage[ready_now[order[rank < p.min_group_size]]] = Stage.ACTIVE
         r.stage[ready_now[order[first]]] = Stage.LEADER
@@ -302,7 +304,7 @@ class Groups(Component):
         hit = rng.random(len(pair)) < prob
         who, issue = who[hit], issue[hit]
         order = np.lexsort((rng.random(len(who)), who))      # someone drawn on several issues joins one at random
-        first = np.unique(who[order], return_index=True)[1]
+        first = run_starts(who[order])
         joiners, issue = who[order][first], issue[order][first]
         r.issue[joiners] = issue
         r.stage[joiners] = Stage.ACTIVE
@@ -434,5 +436,11 @@ def first_per_key(who: np.ndarray, key_of: np.ndarray, quota: np.ndarray, rng: n
 def top_per_key(score: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Position of the highest score within each key (ties broken by position)."""
     order = np.lexsort((-score, key))
-    first = np.unique(key[order], return_index=True)[1]
-    return order[first]
+    return order[run_starts(key[order])]
+
+
+def run_starts(sorted_keys: np.ndarray) -> np.ndarray:
+    """Positions where each run of equal values starts in ``sorted_keys`` (the first of each key)."""
+    starts = np.ones(len(sorted_keys), dtype=bool)
+    starts[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return np.flatnonzero(starts)

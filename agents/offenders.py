@@ -451,9 +451,13 @@ class Offending(Component):
 
     def _on_segments(self, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The residents of the segments listed (with repeats) and how many times their segment is listed."""
-        segment, count = np.unique(segments, return_counts=True)
-        position, street = self.model.place.residents_on(segment)
-        return street, count[position]
+        place = self.model.place
+        if len(segments) == 0:
+            return segments, segments
+        count = np.bincount(segments, minlength=place.n_segments)
+        listed = np.flatnonzero(count)
+        position, street = place.residents_on(listed)
+        return street, count[listed][position]
 
     def _record(self, off: np.ndarray, kind: np.ndarray, victim: np.ndarray, segment: np.ndarray,
                 outcome: np.ndarray, seen: np.ndarray, present: np.ndarray) -> None:

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from agents.campaigns import CAN_TARGET, TARGETS, choose_target, outcome_learning, win_probability
-from agents.groups import burnout_probability, first_per_key, spare_hours
+from agents.groups import CRIME_ISSUE, burnout_probability, first_per_key, run_starts, spare_hours
 from simulation import CommunityModel
 from simulation.persistence import yearly_trend
 from simulation.output import area_series
-from simulation.state import ISSUE_NAMES, Stage
+from simulation.state import ISSUE_NAMES, ISSUES, Stage
 
 SMALL = {"n_residents": 800, "n_neighbourhoods": 2}
 BUSY = {**SMALL, "listening_per_day": 3.0, "campaign_days": 20.0}
@@ -196,4 +196,11 @@ def test_residents_tied_to_the_alliance_are_kept_up_to_date_as_associations_join
         passive = r.stage == Stage.PASSIVE
         assert np.array_equal(groups._tied_to_allied() & passive, model.network.tied_to(members) & passive)
     assert len(seen) > 3                                         # the alliance grew and shrank
+
+
+def test_run_starts_and_the_crime_issue_look_up_agree_with_numpy():
+    for keys in (np.array([], dtype=np.int64), np.array([3]), np.array([1, 1, 2, 5, 5, 5, 7])):
+        assert np.array_equal(run_starts(keys), np.unique(keys, return_index=True)[1])
+    issues = np.arange(-1, len(ISSUES))                           # -1: no issue
+    assert CRIME_ISSUE[issues].tolist() == [False] + [issue.crime for issue in ISSUES]
 
