@@ -74,6 +74,8 @@ class Associations:
 
     def member_allied(self, asset_group: np.ndarray) -> np.ndarray:
         """Mask: residents belonging to an allied association."""
+        if self.n == 0:
+            return np.zeros(len(asset_group), dtype=bool)
         return (asset_group >= 0) & self.allied[np.maximum(asset_group, 0)]
 
     def per_nbhd(self, n_nbhd: int) -> np.ndarray:

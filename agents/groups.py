@@ -171,7 +171,7 @@ class Groups(Component):
         has_time = (rng.random(r.n) < share[pop.nbhd]) | r.is_leader
         self.hours = spare_hours(has_time, rng.random(r.n), p.spare_hours_mean)
         model.associations = Associations.of(r.asset_group, pop.nbhd)
-        self._ties_to_allied = np.zeros(r.n, dtype=np.int64)
+        self._ties_to_allied = np.zeros(r.n, dtype=np.int32)
         self._allied_counted = np.zeros(model.associations.n, dtype=bool)
         self._active_ties = TiesByLabel(model.network, N_ISSUES)   # ties to members, by the members' issue
 

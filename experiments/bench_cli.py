@@ -105,7 +105,7 @@ def register(app: typer.Typer) -> None:
               reference_steps: Annotated[int, whole_option(
                   "--reference-steps", 0, 100,
                   "Days timed at least for the plain Mesa reference at 1,000, 10,000 and 100,000 residents; "
-                  "it runs on (up to a year) until 3 s of CPU time have passed (0 skips it).")] = 5,
+                  "it runs on (up to a year) until a few seconds of CPU time have passed (0 skips it).")] = 5,
               against: Annotated[str | None, typer.Option(
                   "--against", help="Another checkout of saferstreets (e.g. a git worktree of an earlier commit) "
                                     "to time at 100,000 residents right after this one.")] = None,

@@ -16,9 +16,9 @@ class Grouping:
 
     Sums are a product with a group x member indicator matrix: the same
     float64 sums in the same order as ``np.bincount(group, weights)``, about
-    3x faster (measured at 100k residents). The member order and the matrix
-    are built on first use (after the model's construction, whose peak
-    memory they would otherwise raise).
+    3-4x faster at 100k residents. The member order and the matrix are built
+    on first use: the street segments' only once the model runs, after its
+    construction, whose peak memory they would otherwise raise.
     """
 
     def __init__(self, group: np.ndarray, n_groups: int) -> None:
@@ -50,12 +50,13 @@ class TiesByLabel:
     """Each resident's ties to residents carrying each label, kept up to date as labels change and ties are added.
 
     An update costs in proportion to the ties of the residents whose label
-    changed (and of the ties added), not to the whole network.
+    changed (and of the ties added), not to the whole network. It listens to
+    the network's new ties for as long as the network lives.
     """
 
     def __init__(self, network: SocialNetwork, n_labels: int) -> None:
         self.network, self.n_labels = network, n_labels
-        self.label = np.full(network.n, -1, dtype=np.min_scalar_type(-n_labels))
+        self.label = np.full(network.n, -1, dtype=np.int8 if n_labels <= np.iinfo(np.int8).max else np.int64)
         self._counts = np.zeros((network.n, n_labels), dtype=np.int32)
         network.on_new_ties(self._count_new_ties)
 

@@ -187,15 +187,32 @@ def test_first_per_key_chooses_exactly_what_sorting_every_draw_would():
 def test_residents_tied_to_the_alliance_are_kept_up_to_date_as_associations_join_and_lapse():
     model = CommunityModel("listening_led", rng=3, n_residents=1500, groups_per_1000=20.0, p_alliance_join=1.0,
                            organising_end_day=60, alliance_lapse=0.9)
-    groups, r, seen = model.processes["groups"], model.residents, set()
+    groups, r, sizes = model.processes["groups"], model.residents, []
     for _ in range(12):
         model.run_for(15)
         allied = model.associations.allied
-        seen.add(int(allied.sum()))
+        sizes.append(int(allied.sum()))
         members = np.flatnonzero((r.asset_group >= 0) & allied[np.maximum(r.asset_group, 0)])
         passive = r.stage == Stage.PASSIVE
         assert np.array_equal(groups._tied_to_allied() & passive, model.network.tied_to(members) & passive)
-    assert len(seen) > 3                                         # the alliance grew and shrank
+    change = np.diff(sizes)
+    assert (change > 0).any() and (change < 0).any()             # the alliance grew and shrank
+
+
+def test_active_ties_per_issue_kept_up_to_date_match_a_recount_after_a_run():
+    model = run(steps=120)
+    r = model.residents
+    members = np.flatnonzero(r.stage >= Stage.ACTIVE)
+    kept = model.processes["groups"]._active_ties.relabel(np.where(r.stage >= Stage.ACTIVE, r.issue, -1))
+    assert len(members) > 10 and model.network.n_edges > 0
+    assert np.array_equal(kept, model.network.tie_counts(members, r.issue[members], len(ISSUES)))
+
+
+@pytest.mark.parametrize("scenario", ["listening_led", "broadcast", "neighbourhood_watch", "combined"])
+def test_a_neighbourhood_without_associations_still_organises(scenario):
+    model = CommunityModel(scenario, rng=1, n_residents=500, groups_per_1000=0.0)
+    model.run_for(90)
+    assert model.associations.n == 0 and model.results()["organiser_contacts"].sum() > 0
 
 
 def test_run_starts_and_the_crime_issue_look_up_agree_with_numpy():

@@ -166,6 +166,6 @@ def test_repeated_leaflets_stop_adding_trust():
 def test_stable_order_is_numpys_stable_argsort_for_any_keys():
     rng = np.random.default_rng(6)
     for keys in (rng.integers(0, 24, 5000), rng.integers(0, 70_000, 5000), rng.integers(-3, 5, 100),
-                 np.empty(0, dtype=np.int64)):
+                 np.array([0, 65_535, 65_535, 3]), np.array([0.7, 0.2, 0.5, 0.2]), np.empty(0, dtype=np.int64)):
         assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
 
