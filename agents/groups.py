@@ -30,8 +30,8 @@ from agents.campaigns import TargetParams, choose_target, outcome_learning, targ
 from agents.organising.common import daily_hazard
 from agents.organising.listening import listen
 from simulation.component import Component
-from simulation.fields import CO_EVALUATION, Section, param
 from simulation.counts import TiesByLabel
+from simulation.fields import CO_EVALUATION, Section, param
 from simulation.state import CRIME_ISSUES, N_ISSUES, NO_ISSUE, Stage, issue_index
 
 NO_TARGET = -1

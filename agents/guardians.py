@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.fields import Section, param
 from simulation.counts import Grouping
+from simulation.fields import Section, param
 
 
 class GuardianParams(Section, title="Guardianship"):

@@ -39,8 +39,8 @@ from agents.guardians import (GuardianParams, acting_probability, intervention_p
 from agents.memory import OffenderMemory
 from agents.residents import presence_probability, willingness_to_intervene
 from simulation.component import Component
-from simulation.fields import ParameterError, Section, param, section
 from simulation.counts import Grouping
+from simulation.fields import ParameterError, Section, param, section
 from simulation.state import CRIME_NAMES, CRIME_TYPES, ISSUE_NAMES, PLACE_KINDS, crime_column, place_reward
 
 HARDENABLE = crime_column("hardenable")

@@ -35,7 +35,8 @@ class Grouping:
     def _indicator(self) -> Any:
         import scipy.sparse as sp   # here: importing the components (as the command line does) stays light
 
-        return sp.csr_matrix((np.ones(len(self.group)), self.order, self.start), shape=(self.n_groups, len(self.group)))
+        n = len(self.group)
+        return sp.csr_matrix((np.ones(n), self.order, self.start), shape=(self.n_groups, n))
 
     def members(self, k: int) -> np.ndarray:
         """Members of group ``k``, in order."""
