@@ -47,11 +47,16 @@ def edge_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
     return lo * n + hi
 
 
+def spans(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each query i, the ``counts[i]`` positions from ``starts[i]``: (query position, position) arrays."""
+    first = np.cumsum(counts) - counts
+    return np.repeat(np.arange(len(starts)), counts), np.repeat(starts - first, counts) + np.arange(counts.sum())
+
+
 def _gather(starts: np.ndarray, counts: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each query i, the ``counts[i]`` values from ``starts[i]``: (query position, value) arrays."""
-    owner = np.repeat(np.arange(len(starts)), counts)
-    first = np.cumsum(counts) - counts
-    return owner, values[np.repeat(starts - first, counts) + np.arange(len(owner))]
+    owner, position = spans(starts, counts)
+    return owner, values[position]
 
 
 def _contains(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from simulation.network import SocialNetwork
+from simulation.network import SocialNetwork, spans
 from simulation.network_file import read_network_file
 from simulation.params import Params
 from simulation.state import ISSUES
@@ -52,10 +52,7 @@ class Place:
 
     def residents_on(self, segments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every resident on each of ``segments``: (position in ``segments``, resident) arrays."""
-        size = self.segment_size[segments]
-        first = np.cumsum(size) - size
-        return (np.repeat(np.arange(len(segments)), size),
-                np.repeat(self.segment_start[segments] - first, size) + np.arange(size.sum()))
+        return spans(self.segment_start[segments], self.segment_size[segments])
 
     def nearest_segment(self, xy: np.ndarray) -> np.ndarray:
         """Segment nearest each point.
