@@ -121,25 +121,27 @@ def test_calibration_runs_unchanged_on_a_dask_cluster(tmp_path: Path) -> None:
     assert history.max_t == 0 and len(ppc) == 2 and ppc["belonging"].between(0, 1).all()
 
 
-@pytest.fixture
-def tiny_file(tmp_path: Path) -> Path:
-    path = tmp_path / "tiny.toml"
-    path.write_text("""name = "tiny"
+def small_calibration(path: Path, abc: str, cohesion_prior: str, targets: str) -> Path:
+    """Write a calibration file of 400 residents for 60 days, calibrating ``cohesion_mean``, at ``path``."""
+    path.write_text(f"""name = "{path.stem}"
 seed = 9
 [abc]
-population = 10
-generations = 1
-ppc_draws = 3
+{abc}
 [settings.baseline_area]
 steps = 60
-params = { n_residents = 400, n_neighbourhoods = 4 }
+params = {{ n_residents = 400, n_neighbourhoods = 4 }}
 [priors]
-cohesion_mean = [0.5, 0.85]
+cohesion_mean = {cohesion_prior}
 [targets]
-belonging = "calibration"
-crime_rate = "validation"
+{targets}
 """)
     return path
+
+
+@pytest.fixture
+def tiny_file(tmp_path: Path) -> Path:
+    return small_calibration(tmp_path / "tiny.toml", "population = 10\ngenerations = 1\nppc_draws = 3", "[0.5, 0.85]",
+                             'belonging = "calibration"\ncrime_rate = "validation"')
 
 
 def test_calibrate_command_end_to_end(tiny_file: Path, tmp_path: Path) -> None:
@@ -181,23 +183,8 @@ def test_recovers_known_parameters_from_data_the_model_generated(tmp_path: Path)
 
 
 def test_the_finished_manifest_keeps_the_simulations_of_a_cut_short_generation(tmp_path: Path) -> None:
-    path = tmp_path / "cut.toml"
-    path.write_text("""name = "cut"
-seed = 9
-[abc]
-population = 10
-generations = 5
-max_simulations = 45
-min_epsilon = 0.0
-ppc_draws = 2
-[settings.baseline_area]
-steps = 60
-params = { n_residents = 400, n_neighbourhoods = 4 }
-[priors]
-cohesion_mean = [0.3, 0.95]
-[targets]
-belonging = "calibration"
-""")
+    path = small_calibration(tmp_path / "cut.toml", "population = 10\ngenerations = 5\nmax_simulations = 45\n"
+                             "min_epsilon = 0.0\nppc_draws = 2", "[0.3, 0.95]", 'belonging = "calibration"')
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["calibrate", str(path), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
