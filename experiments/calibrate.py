@@ -390,13 +390,13 @@ def stop_reason(cal: Calibration, history: Any, seconds_this_session: float, dis
     return ""
 
 
-def generation_budget(cal: Calibration, spent: int, seconds_left: float, pace: float | None) -> float:
-    """Most simulations the next generation may use: what is left of ``max_simulations`` after ``spent`` and,
+def generation_budget(cal: Calibration, used: int, seconds_left: float, pace: float | None) -> float:
+    """Most simulations the next generation may use: what is left of ``max_simulations`` after ``used`` and,
     given a ``pace`` (simulations a second, from the generations stored so far), of the session's time, but at
     least one population. pyabc otherwise samples a generation until it is full, however long that takes.
     Local samplers stop there; pyabc's Dask sampler ignores it, so on Dask a generation runs until it is full
     and the budgets are checked between generations."""
-    left = max(cal.max_simulations - spent, cal.population)
+    left = max(cal.max_simulations - used, cal.population)
     if pace:
         left = min(left, max(pace * seconds_left, cal.population))
     return float(left)

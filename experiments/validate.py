@@ -300,8 +300,8 @@ def ecometric_checks(table: pd.DataFrame) -> list[Check]:
     """The three ecometric calibration targets, averaged over waves and replicates (failing, with no value, when
     the runs fielded no survey wave)."""
     if table.empty:
-        table = pd.DataFrame({c: [math.nan] for c in ("icc", "correlation", "reliability", "respondents",
-                                                      "neighbourhoods")}).iloc[:0]
+        table = pd.DataFrame(columns=["icc", "correlation", "reliability", "respondents", "neighbourhoods"],
+                             dtype=float)
     waves = (f"{len(table)} waves of {table['respondents'].mean():.0f} respondents in "
              f"{table['neighbourhoods'].mean():.0f} neighbourhoods") if len(table) else "no survey wave in the runs"
     out = []

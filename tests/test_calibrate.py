@@ -86,9 +86,9 @@ def test_resumed_calibration_continues_where_it_stopped_and_matches_an_uninterru
 
 def test_a_generation_gets_what_is_left_of_the_simulation_and_time_budgets() -> None:
     cal = calibration_from_mapping(tiny(abc={"population": 10, "max_simulations": 500, "max_minutes": 10}))
-    assert generation_budget(cal, spent=0, seconds_left=600, pace=None) == 500
-    assert generation_budget(cal, spent=495, seconds_left=600, pace=None) == 10     # at least one population
-    assert generation_budget(cal, spent=100, seconds_left=300, pace=1 / 3) == pytest.approx(100)
+    assert generation_budget(cal, used=0, seconds_left=600, pace=None) == 500
+    assert generation_budget(cal, used=495, seconds_left=600, pace=None) == 10     # at least one population
+    assert generation_budget(cal, used=100, seconds_left=300, pace=1 / 3) == pytest.approx(100)
 
 
 def test_a_generation_cut_short_by_the_budget_stops_the_run_and_counts_against_it(tmp_path: Path) -> None:
