@@ -186,8 +186,8 @@ class Setup:
 
 def run_outcome(run: Run) -> dict[str, Any]:
     """One run's whole-area daily crimes completed and collective efficacy, its spending, its cost of crime
-    (Heeks et al. 2018 unit costs uprated to :data:`PRICE_YEAR`, as in ``compare`` and ``robustness``), and its totals of the crime flows the pathways need (:func:`simulation.pathways.needed_columns`; runs in
-    a worker)."""
+    (Heeks et al. 2018 unit costs uprated to :data:`PRICE_YEAR`, as in ``compare`` and ``robustness``), and its
+    totals of the crime flows the pathways need (:func:`simulation.pathways.needed_columns`; runs in a worker)."""
     area = area_series(simulate(run))
     totals = summarise(area).iloc[0]
     return {"completed": area["completed"].to_numpy(), "ce": area["collective_efficacy"].to_numpy(),
