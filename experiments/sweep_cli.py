@@ -67,7 +67,9 @@ def sweep(experiment: Annotated[str, typer.Argument(help="Experiment .toml file 
 def quiet_dask() -> None:
     """Keep Dask's own log records (tracebacks on a lost scheduler) off the terminal: the sweep reports in one line.
 
-    Dask sets its loggers' levels when imported, so this imports it first.
+    Dask sets its loggers' levels when imported, so this imports it first. Dask runs on tornado, whose
+    ``tornado.application`` logger reports exceptions in Dask's callbacks (a lost scheduler's cancelled
+    futures, at times), so that one goes quiet too; nothing else in these commands uses tornado.
     """
     import logging
     try:
@@ -76,6 +78,7 @@ def quiet_dask() -> None:
         return                  # connecting will say that Dask is missing
     for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("tornado.application").setLevel(logging.CRITICAL)
 
 
 def report(directory: Annotated[str, typer.Argument(help="Results directory of a sweep.")],

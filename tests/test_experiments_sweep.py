@@ -181,3 +181,12 @@ def test_a_killed_sweep_is_recorded_when_resumed(tmp_path: Path) -> None:
     (tmp_path / "manifest.json").write_text(json.dumps(info | {"status": "running"}))
     final = sweep(tiny(replicates=1, grid={}), tmp_path, resume=True)
     assert [i["reason"] for i in final["interruptions"]] == [KILLED]
+
+
+def test_quiet_dask_keeps_dask_and_its_tornado_callbacks_off_the_terminal() -> None:
+    import logging
+
+    from experiments.sweep_cli import quiet_dask
+    quiet_dask()
+    for name in ("distributed.scheduler", "distributed.client", "tornado.application"):
+        assert not logging.getLogger(name).isEnabledFor(logging.ERROR), name
