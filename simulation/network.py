@@ -4,10 +4,10 @@ Ties present at the start are a symmetric CSR matrix, so sums over ties
 ("mean trust of my ties") are one sparse product. Ties added during a run
 (organisers' introductions) go into an append-only buffer kept sorted by
 resident, which every query reads alongside the matrix; the buffer is folded
-into the matrix when it reaches 5% of it. Ties are never removed, so the
-network measures are kept up to date as ties are added once they have been
-asked for: triangles per resident (for clustering) and connected components
-(a union of components for each tie joining two). A :mod:`networkx` graph is
+into the matrix when it reaches 5% of it. Ties are never removed, so once
+the network measures have been asked for they are brought up to date, at the
+next ask, from the ties added since: triangles per resident (for clustering)
+and connected components (a union of components for each tie joining two). A :mod:`networkx` graph is
 built on demand for export and visualisation; users' network files are read
 by :mod:`simulation.network_file`.
 """
@@ -85,6 +85,7 @@ class SocialNetwork:
         self._triangles6: np.ndarray | None = None   # 6 x triangles per resident, once asked for
         self._component: np.ndarray | None = None    # component of each resident, once asked for
         self._component_size: np.ndarray | None = None
+        self._unmeasured: list[np.ndarray] = []          # keys of ties added since the measures were brought up to date
         self._on_new_ties: list[Callable[[np.ndarray, np.ndarray], None]] = []
 
     def _fold(self, keys: np.ndarray) -> None:
@@ -172,18 +173,29 @@ class SocialNetwork:
             self._new_ends, np.concatenate([lo, hi]), (self._new_partners, np.concatenate([hi, lo])))
         np.add.at(self._degree, lo, 1)
         np.add.at(self._degree, hi, 1)
-        if self._triangles6 is not None:
-            self._count_new_triangles(lo, hi, keys)
-        if self._component is not None:
-            self._join_components(lo, hi)
+        if self._triangles6 is not None or self._component is not None:
+            self._unmeasured.append(keys)
         for tell in self._on_new_ties:
             tell(lo, hi)
         if len(self._new_keys) > FOLD_SHARE * len(self._keys) + 1000:
             self._fold(np.sort(np.concatenate([self._keys, self._new_keys])))
         return lo
 
+    def _measure_added_ties(self) -> None:
+        """Bring the measures asked for so far up to date with the ties added since: one pass for all of them,
+        which gives the same counts and components as a pass after each addition."""
+        if not self._unmeasured:
+            return
+        added = np.concatenate(self._unmeasured)           # in the order added: unions take the same roots
+        self._unmeasured = []
+        if self._triangles6 is not None:
+            keys = np.sort(added)
+            self._count_new_triangles(keys // self.n, keys % self.n, keys)
+        if self._component is not None:
+            self._join_components(added // self.n, added % self.n)
+
     def _count_new_triangles(self, lo: np.ndarray, hi: np.ndarray, keys: np.ndarray) -> None:
-        """Add the triangles the new ties (lo, hi) close (the ties are already in the network).
+        """Add the triangles the new ties (lo, hi) close (the ties are already in the network; ``keys`` sorted).
 
         A triangle with ``k`` of its three ties new is found once from each of
         them, so each finding adds 6 / k to its three corners: 6 per triangle.
@@ -256,8 +268,9 @@ class SocialNetwork:
         (on the ties oriented from lower to higher index: in a triangle
         a < b < c, ``up @ up`` finds it at (a, c) and ``up.T @ up`` at (b, c);
         ``TRIANGLE_ROWS`` rows at a time, which keeps the products' memory
-        small), then kept up to date as ties are added.
+        small), then brought up to date from the ties added since at each call.
         """
+        self._measure_added_ties()
         if self._triangles6 is None:
             lo, hi = self.edges()  # sorted by (lo, hi): already the row order of the upper triangle
             indptr = np.concatenate([[0], np.cumsum(np.bincount(lo, minlength=self.n))])
@@ -277,7 +290,9 @@ class SocialNetwork:
         return np.divide(self._triangles6 / 6, pairs, out=np.zeros_like(pairs), where=pairs > 0)
 
     def in_largest_component(self) -> np.ndarray:
-        """Boolean mask of residents in the largest connected component."""
+        """Boolean mask of residents in the largest connected component (components found on the first call,
+        then joined by the ties added since at each call)."""
+        self._measure_added_ties()
         if self._component is None:
             _, self._component = connected_components(self.adjacency(), directed=False)
             self._component_size = np.bincount(self._component)
