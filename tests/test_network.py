@@ -91,6 +91,21 @@ def test_measures_kept_up_to_date_match_a_recount_after_many_additions():
     assert np.allclose(net.local_clustering(), [expected.get(i, 0.0) for i in range(n)])
 
 
+def test_measures_first_asked_at_different_times_each_count_every_tie_once():
+    n = 200
+    net = SocialNetwork(n, *random_ties(n, 300, 3))
+    net.local_clustering()                                       # triangles kept from here on
+    for step in range(3):
+        net.add_ties(*random_ties(n, 60, 10 + step))
+        if step == 1:
+            net.in_largest_component()                           # components from here: the pending ties are not counted twice
+    net.local_clustering()
+    net.add_ties(*random_ties(n, 60, 20))
+    fresh = SocialNetwork(n, *net.edges())
+    assert np.array_equal(net.local_clustering(), fresh.local_clustering())
+    assert np.array_equal(net.in_largest_component(), fresh.in_largest_component())
+
+
 def test_components_merge_when_ties_join_them():
     net = SocialNetwork(6, np.array([0, 2, 4]), np.array([1, 3, 5]))
     assert net.in_largest_component().sum() == 2
