@@ -10,6 +10,10 @@ Each measurement runs in a fresh process so its peak memory is its own:
   as a competent Mesa modeller would (:mod:`experiments.mesa_reference`), at
   1k, 10k and 100k residents, timed until :data:`REFERENCE_CPU_S` of CPU time
   (its first days are slower than the rest of its year), and the speed ratio;
+* the vectorised model running only the reference's rules
+  (:func:`~experiments.mesa_reference.vectorised_counterpart`), from the
+  reference's start over the same days: the speed-up of vectorising the same
+  rules, for reading the full model's ratio (which does far more per day);
 * optionally, the full model of another checkout (``--against DIR``, e.g. a
   git worktree of an earlier commit), timed right after this one at each
   size in the same run, and the speed ratio;
@@ -109,6 +113,16 @@ def time_reference(n_residents: int, steps: int, seed: int, min_cpu_s: float = 0
             "peak_rss_mb": peak_rss_mb()}
 
 
+def time_same_rules(n_residents: int, steps: int, seed: int) -> dict[str, Any]:
+    """CPU and wall ms per step of the vectorised model running only the reference's rules, from the reference's
+    start, over ``steps`` days (run in a fresh process)."""
+    from experiments.mesa_reference import vectorised_counterpart
+    from simulation.params import Params
+    model = vectorised_counterpart(Params.from_mapping(model_overrides(n_residents)), seed)
+    wall, cpu, _ = _timed_steps(model.step, steps)
+    return {"same_rules_step_ms": 1e3 * wall, "same_rules_cpu_step_ms": 1e3 * cpu}
+
+
 def time_model_of(checkout: Path, n_residents: int, steps: int, seed: int) -> dict[str, Any]:
     """:func:`time_model` of another checkout's code (its own ``experiments.bench``), in a fresh interpreter."""
     code = ("import json; from experiments.bench import time_model; "
@@ -191,6 +205,8 @@ def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_siz
         progress(f"plain Mesa reference, {n:,} residents, {reference_steps}+ steps")
         ref = in_fresh_process(time_reference, n, reference_steps, seed, reference_cpu_s)
         ref["model_speedup"] = speedup(model_rows[n], ref) if n in model_rows else float("nan")
+        ref.update(in_fresh_process(time_same_rules, n, ref["steps"], seed))
+        ref["same_rules_speedup"] = ref["cpu_step_ms"] / ref["same_rules_cpu_step_ms"]
         rows.append(ref)
     if boltzmann_steps:
         progress(f"Mesa Boltzmann wealth, {BOLTZMANN_AGENTS:,} agents, {boltzmann_steps} steps")

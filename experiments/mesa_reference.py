@@ -114,11 +114,11 @@ def _relax(x: float, base: float, tie_mean: float, relax_rate: float, peer_influ
     return min(1.0, max(0.0, x + relax_rate * (base - x) + peer_influence * (tie_mean - x)))
 
 
-def leader_issues(world: Any, rng: np.random.Generator) -> np.ndarray:
+def leader_issues(concerns: np.ndarray, is_leader: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """An issue for each informal leader (one of their concerns at random), -1 for everyone else."""
-    issues = np.full(len(world.trust), -1)
-    for i in np.flatnonzero(world.groups.is_leader):
-        own = [issue for issue in range(N_ISSUES) if world.concerns[i] >> issue & 1]
+    issues = np.full(len(concerns), -1)
+    for i in np.flatnonzero(is_leader):
+        own = [issue for issue in range(N_ISSUES) if concerns[i] >> issue & 1]
         if own:
             issues[i] = rng.choice(own)
     return issues
@@ -135,7 +135,8 @@ class MesaReference(mesa.Model):
         super().__init__(rng=seed)
         p = self.params
         world = build_world(p, Streams(seed).generator("world"))
-        issues = leader_issues(world, self.rng) if seed_issues is None else seed_issues
+        issues = leader_issues(world.concerns, world.groups.is_leader, self.rng) if seed_issues is None \
+            else seed_issues
         self.members = [[0] * N_ISSUES for _ in range(world.place.n_nbhd)]
         self.grid = Network(world.network.to_networkx(), capacity=1, random=self.random, layout=None)
         nbhd = world.place.resident_nbhd
@@ -152,10 +153,13 @@ class MesaReference(mesa.Model):
         self.agents.shuffle_do("step")
 
 
-def vectorised_counterpart(params: Params, seed: int, seed_issues: np.ndarray) -> CommunityModel:
-    """The full model with only the reference's rules at work, started from the same active residents."""
+def vectorised_counterpart(params: Params, seed: int, seed_issues: np.ndarray | None = None) -> CommunityModel:
+    """The full model with only the reference's rules at work, started from the same active residents (by
+    default those of ``MesaReference(params, rng=seed)``: its leaders' issues, drawn the same way)."""
     model = CommunityModel(params.replace(**RULES_ONLY), rng=seed)
     r = model.residents
+    if seed_issues is None:
+        seed_issues = leader_issues(r.concerns, r.is_leader, np.random.default_rng(seed))
     active = np.flatnonzero(seed_issues >= 0)
     r.stage[active] = Stage.ACTIVE
     r.issue[active] = seed_issues[active]

@@ -62,7 +62,8 @@ def test_cli_quick_bench_prints_and_writes_every_measurement(tmp_path, monkeypat
     data = json.loads(out.read_text())["benchmark"]
     kinds = [row["kind"] for row in data["rows"]]
     assert kinds == ["model", "model", "mesa_reference", "boltzmann"]
-    assert data["rows"][2]["model_speedup"] > 0
+    assert data["rows"][2]["model_speedup"] > 0 and data["rows"][2]["same_rules_speedup"] > 0
+    assert "The same rules vectorised" in result.output
     assert np.isfinite(data["step_exponent"])
     assert np.isnan(data["step_exponent_largest_two"])  # needs three sizes or more
 

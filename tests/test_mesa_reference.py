@@ -13,9 +13,7 @@ JOINING = Params(n_residents=600, p_join=0.05)   # joins common enough to compar
 
 
 def both(seed: int, params: Params = JOINING, steps: int = 30) -> tuple[MesaReference, CommunityModel]:
-    issues = leader_issues(build_world(params, Streams(seed).generator("world")), np.random.default_rng(seed))
-    reference, vectorised = MesaReference(params, rng=seed, seed_issues=issues), vectorised_counterpart(
-        params, seed, issues)
+    reference, vectorised = MesaReference(params, rng=seed), vectorised_counterpart(params, seed)
     reference.run_for(steps)
     vectorised.run_for(steps)
     return reference, vectorised
@@ -26,6 +24,18 @@ def test_reference_starts_from_the_model_world():
     assert reference.grid.G.number_of_edges() == model.network.n_edges
     assert np.allclose([a.trust for a in reference.agents], model.residents.trust)
     assert all(len(a.ties) == len(model.network.neighbours(i)) for i, a in enumerate(reference.agents))
+
+
+def test_counterpart_starts_with_the_references_active_residents_by_default():
+    for seed in (2, 5):
+        reference, vectorised = both(seed, steps=0)
+        r = vectorised.residents
+        issues = np.array([a.issue if a.active else -1 for a in reference.agents])
+        assert (issues >= 0).sum() > 3
+        assert np.array_equal(np.where(r.stage >= Stage.ACTIVE, r.issue, -1), issues)
+        world = build_world(JOINING, Streams(seed).generator("world"))
+        assert np.array_equal(issues, leader_issues(world.concerns, world.groups.is_leader,
+                                                    np.random.default_rng(seed)))
 
 
 def test_reference_matches_the_vectorised_rules_in_distribution():
