@@ -7,9 +7,9 @@ resident, which every query reads alongside the matrix; the buffer is folded
 into the matrix when it reaches 5% of it. Ties are never removed, so once
 the network measures have been asked for they are brought up to date, at the
 next ask, from the ties added since: triangles per resident (for clustering)
-and connected components (a union of components for each tie joining two). A :mod:`networkx` graph is
-built on demand for export and visualisation; users' network files are read
-by :mod:`simulation.network_file`.
+and connected components (a union of components for each tie joining two).
+A :mod:`networkx` graph is built on demand for export and visualisation;
+users' network files are read by :mod:`simulation.network_file`.
 """
 
 from __future__ import annotations
