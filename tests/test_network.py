@@ -98,7 +98,7 @@ def test_measures_first_asked_at_different_times_each_count_every_tie_once():
     for step in range(3):
         net.add_ties(*random_ties(n, 60, 10 + step))
         if step == 1:
-            net.in_largest_component()                           # components from here: the pending ties are not counted twice
+            net.in_largest_component()                           # components from here, pending ties counted once
     net.local_clustering()
     net.add_ties(*random_ties(n, 60, 20))
     fresh = SocialNetwork(n, *net.edges())
