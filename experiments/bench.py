@@ -19,13 +19,19 @@ Each measurement runs in a fresh process so its peak memory is its own:
   size in the same run, and the speed ratio;
 * Mesa's own Boltzmann wealth example, for orientation (agent-steps/s).
 
+Each comparison is a pair: the model timed, then what it is compared with,
+each in its own process. With ``pairs`` > 1 the pair is repeated, and the
+ratios are judged by their median (the reference alone moved by up to 1.9x
+between runs on the shared machine these figures come from).
+
 By default every size is timed over a whole simulated year (365 steps, the
 unit of the project's experiments): the model slows down during a year as
 residents get listened to, connected and mobilised, so short runs flatter it.
 
 Cost growth is the least-squares slope of log(time per step) on
 log(residents + ties), over all sizes and over the two largest (small sizes
-are dominated by a fixed per-step overhead, which flatters the overall fit). Run ``saferstreets bench`` or ``python -m experiments.bench``.
+are dominated by a fixed per-step overhead, which flatters the overall fit). Run ``saferstreets bench`` or
+``python -m experiments.bench``.
 """
 
 from __future__ import annotations
@@ -184,30 +190,42 @@ def machine() -> dict[str, Any]:
             "load_average_start": os.getloadavg()[0]}
 
 
+def compared(ours: dict[str, Any], other: dict[str, Any], pair: int) -> dict[str, Any]:
+    """``other``'s row with the model timing it was paired with and the model's speed-up over it."""
+    return {**other, "pair": pair, "model_cpu_step_ms": ours["cpu_step_ms"], "model_speedup": speedup(ours, other)}
+
+
 def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_sizes: Sequence[int] = REFERENCE_SIZES,
                   reference_steps: int = 5, reference_cpu_s: float = REFERENCE_CPU_S, boltzmann_steps: int = 50,
                   seed: int = 1,
-                  against: Path | None = None, against_sizes: Sequence[int] = (100_000,),
+                  against: Path | None = None, against_sizes: Sequence[int] = (100_000,), pairs: int = 1,
                   progress: Callable[[str], None] = lambda message: None) -> dict[str, Any]:
-    """Time everything; return the rows, speed ratios and fitted exponents."""
+    """Time everything; return the rows, speed ratios and fitted exponents.
+
+    At each of ``sizes`` that is also in ``reference_sizes`` or (with ``against``) in ``against_sizes``, the
+    model and what it is compared with are timed one after the other ``pairs`` times, so that each ratio comes
+    from two timings minutes apart at most, and the pairs show how much the ratio moves on this machine.
+    """
     info = machine()
     rows = []
     for n in sizes:
         progress(f"model, {n:,} residents, {steps} steps")
-        rows.append(in_fresh_process(time_model, n, steps, seed))
-        if against is not None and n in against_sizes:
-            progress(f"model of {against}, {n:,} residents, {steps} steps")
-            other = time_model_of(against, n, steps, seed)
-            other["model_speedup"] = speedup(rows[-1], other)
-            rows.append(other)
-    model_rows = {row["residents"]: row for row in rows if row["kind"] == "model"}
-    for n in reference_sizes:
-        progress(f"plain Mesa reference, {n:,} residents, {reference_steps}+ steps")
-        ref = in_fresh_process(time_reference, n, reference_steps, seed, reference_cpu_s)
-        ref["model_speedup"] = speedup(model_rows[n], ref) if n in model_rows else float("nan")
-        ref.update(in_fresh_process(time_same_rules, n, ref["steps"], seed))
-        ref["same_rules_speedup"] = ref["cpu_step_ms"] / ref["same_rules_cpu_step_ms"]
-        rows.append(ref)
+        ours = in_fresh_process(time_model, n, steps, seed)
+        rows.append(ours)
+        versus_other, versus_reference = against is not None and n in against_sizes, n in reference_sizes
+        for pair in range(pairs if versus_other or versus_reference else 0):
+            if pair:
+                progress(f"model, {n:,} residents, {steps} steps (pair {pair + 1} of {pairs})")
+                ours = in_fresh_process(time_model, n, steps, seed)
+            if versus_other:
+                progress(f"model of {against}, {n:,} residents, {steps} steps")
+                rows.append(compared(ours, time_model_of(against, n, steps, seed), pair))
+            if versus_reference:
+                progress(f"plain Mesa reference, {n:,} residents, {reference_steps}+ steps")
+                ref = in_fresh_process(time_reference, n, reference_steps, seed, reference_cpu_s)
+                ref.update(in_fresh_process(time_same_rules, n, ref["steps"], seed))
+                ref["same_rules_speedup"] = ref["cpu_step_ms"] / ref["same_rules_cpu_step_ms"]
+                rows.append(compared(ours, ref, pair))
     if boltzmann_steps:
         progress(f"Mesa Boltzmann wealth, {BOLTZMANN_AGENTS:,} agents, {boltzmann_steps} steps")
         rows.append(in_fresh_process(time_boltzmann, BOLTZMANN_AGENTS, boltzmann_steps, seed))

@@ -49,21 +49,29 @@ def test_bad_sizes_name_the_flag_and_the_range():
             parse_sizes(bad)
 
 
-def test_cli_quick_bench_prints_and_writes_every_measurement(tmp_path, monkeypatch):
+def test_cli_bench_prints_and_writes_every_measurement_in_pairs(tmp_path, monkeypatch):
     import experiments.bench as bench
+    import experiments.bench_cli as bench_cli
 
     monkeypatch.setattr(bench, "REFERENCE_SIZES", (300,))
     monkeypatch.setattr(bench, "BOLTZMANN_AGENTS", 100)
+    monkeypatch.setitem(bench_cli.TARGETS["speedup"], 300, 1e6)
     out = tmp_path / "bench.json"
     result = CliRunner().invoke(app, ["bench", "--sizes", "300,600", "--steps", "2", "--reference-steps", "1",
-                                      "--out", str(out)], env={"COLUMNS": "200"})
+                                      "--pairs", "2", "--out", str(out)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Mesa reference" in result.output and "agent-steps/s" in result.output and "exponent" in result.output
     data = json.loads(out.read_text())["benchmark"]
     kinds = [row["kind"] for row in data["rows"]]
-    assert kinds == ["model", "model", "mesa_reference", "boltzmann"]
-    assert data["rows"][2]["model_speedup"] > 0 and data["rows"][2]["same_rules_speedup"] > 0
+    assert kinds == ["model", "mesa_reference", "mesa_reference", "model", "boltzmann"]
+    pairs = data["rows"][1:3]
+    assert [row["pair"] for row in pairs] == [0, 1]
+    assert pairs[0]["model_cpu_step_ms"] == data["rows"][0]["cpu_step_ms"]    # the first pair uses the size's row
+    for row in pairs:
+        assert row["model_speedup"] == pytest.approx(row["cpu_step_ms"] / row["model_cpu_step_ms"])
+        assert row["same_rules_speedup"] > 0
     assert "The same rules vectorised" in result.output
+    assert "(median of 2 pairs: " in result.output and "at 300 - not met" in result.output
     assert np.isfinite(data["step_exponent"])
     assert np.isnan(data["step_exponent_largest_two"])  # needs three sizes or more
 
@@ -77,7 +85,8 @@ def test_another_checkout_is_timed_with_its_own_code():
 
 def test_cli_rejects_bad_flags_cleanly(tmp_path):
     runner = CliRunner()
-    for args in (["bench", "--sizes", "lots"], ["bench", "--out", "result.txt"], ["bench", "--against", str(tmp_path)]):
+    for args in (["bench", "--sizes", "lots"], ["bench", "--out", "result.txt"], ["bench", "--against", str(tmp_path)],
+                 ["bench", "--pairs", "0"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output
