@@ -191,7 +191,8 @@ def machine() -> dict[str, Any]:
 
 
 def compared(ours: dict[str, Any], other: dict[str, Any], pair: int) -> dict[str, Any]:
-    """``other``'s row with the model timing it was paired with and the model's speed-up over it."""
+    """``other``'s row with the pair's number (from 1), the model timing it was paired with and the model's
+    speed-up over it."""
     return {**other, "pair": pair, "model_cpu_step_ms": ours["cpu_step_ms"], "model_speedup": speedup(ours, other)}
 
 
@@ -213,9 +214,9 @@ def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_siz
         ours = in_fresh_process(time_model, n, steps, seed)
         rows.append(ours)
         versus_other, versus_reference = against is not None and n in against_sizes, n in reference_sizes
-        for pair in range(pairs if versus_other or versus_reference else 0):
-            if pair:
-                progress(f"model, {n:,} residents, {steps} steps (pair {pair + 1} of {pairs})")
+        for pair in range(1, pairs + 1) if versus_other or versus_reference else ():
+            if pair > 1:
+                progress(f"model, {n:,} residents, {steps} steps (pair {pair} of {pairs})")
                 ours = in_fresh_process(time_model, n, steps, seed)
             if versus_other:
                 progress(f"model of {against}, {n:,} residents, {steps} steps")

@@ -50,7 +50,7 @@ def print_result(result: dict[str, Any]) -> None:
         ref = Table("residents", "pair", "steps", "build s", "CPU ms/step", "res-steps/s",
                     "saferstreets CPU ms/step", "speed-up (CPU)", title=title)
         for row in (r for r in rows if r["kind"] == kind):
-            ref.add_row(f"{row['residents']:,}", f"{row['pair'] + 1}", f"{row['steps']}", f"{row['construct_s']:.2f}",
+            ref.add_row(f"{row['residents']:,}", f"{row['pair']}", f"{row['steps']}", f"{row['construct_s']:.2f}",
                         f"{row['cpu_step_ms']:.1f}", f"{row['resident_steps_per_s']:,.0f}",
                         f"{row['model_cpu_step_ms']:.1f}", f"{row['model_speedup']:,.2f}x")
         if ref.row_count:
@@ -59,7 +59,7 @@ def print_result(result: dict[str, Any]) -> None:
                  title="The same rules vectorised: the model with only the reference's rules at work, from its start "
                        "over the same days (the full model also organises, offends, campaigns ...)")
     for row in (r for r in rows if r["kind"] == "mesa_reference"):
-        same.add_row(f"{row['residents']:,}", f"{row['pair'] + 1}", f"{row['steps']}",
+        same.add_row(f"{row['residents']:,}", f"{row['pair']}", f"{row['steps']}",
                      f"{row['same_rules_cpu_step_ms']:.2f}",
                      f"{row['cpu_step_ms']:.1f}", f"{row['same_rules_speedup']:,.1f}x")
     if same.row_count:

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from experiments.bench import fit_exponent, time_boltzmann, time_model, time_model_of, time_reference
-from experiments.bench_cli import parse_sizes
+from experiments.bench_cli import parse_sizes, print_result, target_lines
 from experiments.cli import app
 from simulation.params import ParameterError
 
@@ -51,29 +51,66 @@ def test_bad_sizes_name_the_flag_and_the_range():
 
 def test_cli_bench_prints_and_writes_every_measurement_in_pairs(tmp_path, monkeypatch):
     import experiments.bench as bench
-    import experiments.bench_cli as bench_cli
 
     monkeypatch.setattr(bench, "REFERENCE_SIZES", (300,))
     monkeypatch.setattr(bench, "BOLTZMANN_AGENTS", 100)
-    monkeypatch.setitem(bench_cli.TARGETS["speedup"], 300, 1e6)
+    timed = []
+    run_in_fresh_process = bench.in_fresh_process
+
+    def recorded(fn, *args):
+        timed.append((fn.__name__, args))
+        return run_in_fresh_process(fn, *args)
+
+    monkeypatch.setattr(bench, "in_fresh_process", recorded)
     out = tmp_path / "bench.json"
     result = CliRunner().invoke(app, ["bench", "--sizes", "300,600", "--steps", "2", "--reference-steps", "1",
                                       "--pairs", "2", "--out", str(out)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Mesa reference" in result.output and "agent-steps/s" in result.output and "exponent" in result.output
-    data = json.loads(out.read_text())["benchmark"]
-    kinds = [row["kind"] for row in data["rows"]]
-    assert kinds == ["model", "mesa_reference", "mesa_reference", "model", "boltzmann"]
-    pairs = data["rows"][1:3]
-    assert [row["pair"] for row in pairs] == [0, 1]
-    assert pairs[0]["model_cpu_step_ms"] == data["rows"][0]["cpu_step_ms"]    # the first pair uses the size's row
-    for row in pairs:
-        assert row["model_speedup"] == pytest.approx(row["cpu_step_ms"] / row["model_cpu_step_ms"])
-        assert row["same_rules_speedup"] > 0
     assert "The same rules vectorised" in result.output
-    assert "(median of 2 pairs: " in result.output and "at 300 - not met" in result.output
-    assert np.isfinite(data["step_exponent"])
-    assert np.isnan(data["step_exponent_largest_two"])  # needs three sizes or more
+    pair = ["time_model", "time_reference", "time_same_rules"]
+    assert [name for name, _ in timed] == pair + pair + ["time_model", "time_boltzmann"]   # the model timed anew
+    data = json.loads(out.read_text())["benchmark"]
+    assert [row["kind"] for row in data["rows"]] == ["model", "mesa_reference", "mesa_reference", "model", "boltzmann"]
+    first, second = data["rows"][1:3]
+    assert [first["pair"], second["pair"]] == [1, 2]
+    assert first["model_cpu_step_ms"] == data["rows"][0]["cpu_step_ms"]    # the first pair uses the size's row
+    for row, (_, same_rules_args) in zip((first, second), (timed[2], timed[5])):
+        assert same_rules_args == (300, row["steps"], 1)                    # over the reference's own days
+        assert row["model_speedup"] == pytest.approx(row["cpu_step_ms"] / row["model_cpu_step_ms"])
+        assert row["same_rules_speedup"] == pytest.approx(row["cpu_step_ms"] / row["same_rules_cpu_step_ms"])
+
+
+def made_up_result(reference_ratios, against_ratios):
+    """A benchmark result with one pair row per ratio at 1,000 (reference) and 100,000 (another checkout)."""
+    pair = {"steps": 5, "construct_s": 0.1, "step_ms": 4.0, "cpu_step_ms": 4.0, "resident_steps_per_s": 1.0,
+            "model_cpu_step_ms": 1.0, "same_rules_cpu_step_ms": 0.5, "same_rules_speedup": 8.0}
+    rows = [{**pair, "kind": "mesa_reference", "residents": 1_000, "pair": i + 1, "model_speedup": ratio}
+            for i, ratio in enumerate(reference_ratios)]
+    rows += [{**pair, "kind": "against", "residents": 100_000, "pair": i + 1, "model_speedup": ratio,
+              "checkout": "/old"} for i, ratio in enumerate(against_ratios)]
+    return {"rows": rows, "step_exponent": float("nan"), "step_exponent_largest_two": float("nan")}
+
+
+def test_targets_go_by_the_median_of_the_pairs():
+    lines = target_lines(made_up_result([1.0, 2.0, 9.0], [2.5, 1.0, 2.1]))   # mean 4 and max 9 would meet 3x
+    assert lines == ["target   >= 3x: 2.00x (median of 3 pairs: 1.00-9.00x) the plain Mesa reference at 1,000 - "
+                     "[red]not met[/red]",
+                     "target   >= 2x: 2.10x (median of 3 pairs: 1.00-2.50x) the resident-steps/s of /old at 100k - "
+                     "[green]met[/green]"]
+    assert target_lines(made_up_result([3.2], []))[0].startswith("target   >= 3x: 3.20x the plain Mesa reference")
+
+
+def test_pairs_against_another_checkout_are_printed(capsys):
+    result = {**made_up_result([2.0], [1.6, 1.8]), "scenario": "listening_led",
+              "construct_exponent": float("nan"),
+              "machine": {"cpu": "x", "cores": 2, "memory_gb": 1, "load_average_start": 0, "load_average_end": 0}}
+    result["rows"].insert(0, {"kind": "model", "residents": 1_000, "ties": 5_000, "mean_degree": 10.0, "steps": 5,
+                              "construct_s": 0.1, "step_ms": 1.0, "cpu_step_ms": 1.0, "resident_steps_per_s": 1e6,
+                              "peak_rss_mb": 200.0})
+    print_result(result)
+    out = capsys.readouterr().out
+    assert "another checkout" in out and "1.70x (median of 2 pairs: 1.60-1.80x)" in out
 
 
 def test_another_checkout_is_timed_with_its_own_code():

@@ -106,6 +106,22 @@ def test_measures_first_asked_at_different_times_each_count_every_tie_once():
     assert np.array_equal(net.in_largest_component(), fresh.in_largest_component())
 
 
+def test_measuring_once_after_many_additions_gives_the_labels_of_measuring_after_each():
+    n = 150
+    each, once = (SocialNetwork(n, *random_ties(n, 30, 4)) for _ in range(2))   # many small components
+    for net in (each, once):
+        net.local_clustering(), net.in_largest_component()
+    for step in range(12):
+        ties = random_ties(n, 15, 30 + step)
+        for net in (each, once):
+            net.add_ties(*ties)
+        each.local_clustering(), each.in_largest_component()             # as when measured after every addition
+    once.local_clustering(), once.in_largest_component()
+    assert np.array_equal(each._triangles6, once._triangles6)
+    assert np.array_equal(each._component, once._component)              # the same roots, not just the same sets
+    assert np.array_equal(each._component_size, once._component_size)
+
+
 def test_components_merge_when_ties_join_them():
     net = SocialNetwork(6, np.array([0, 2, 4]), np.array([1, 3, 5]))
     assert net.in_largest_component().sum() == 2
