@@ -214,7 +214,9 @@ def run_benchmark(sizes: Sequence[int] = SIZES, steps: int = YEAR, reference_siz
         ours = in_fresh_process(time_model, n, steps, seed)
         rows.append(ours)
         versus_other, versus_reference = against is not None and n in against_sizes, n in reference_sizes
-        for pair in range(1, pairs + 1) if versus_other or versus_reference else ():
+        if not (versus_other or versus_reference):
+            continue
+        for pair in range(1, pairs + 1):
             if pair > 1:
                 progress(f"model, {n:,} residents, {steps} steps (pair {pair} of {pairs})")
                 ours = in_fresh_process(time_model, n, steps, seed)
