@@ -483,9 +483,8 @@ def run_abc(cal: Calibration, out: Path, workers: int = 1, scheduler: str | None
                              f"max_minutes={cal.max_minutes:g} ({reason}); raise them or lower population="
                              f"{cal.population}")
     if on_generation:
-        on_generation(GenerationReport(history.max_t, math.nan, math.nan,
-                                       int(history.total_nr_simulations) + discarded, time.perf_counter() - start,
-                                       reason))
+        on_generation(GenerationReport(history.max_t, math.nan, math.nan, spent(history, discarded),
+                                       time.perf_counter() - start, reason))
     return history
 
 
